@@ -1,0 +1,277 @@
+"""The convcost command line: thin typer commands over the library.
+
+Each command parses its options, calls one library function and hands the report to a renderer.
+Errors: bad input (ConvcostError, click usage errors) → one line per problem on stderr, exit 2;
+anything else is a bug and keeps its traceback, exit 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from convcost import __version__
+from convcost.errors import ConvcostError, SpecError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from rich.console import Console
+
+app = typer.Typer(
+    name="convcost",
+    help="What does this convolution, or this whole network, cost? Exact mult-adds (MACs) and "
+    "parameters from shapes alone: standard vs depthwise-separable, MobileNet at any α and ρ.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Conversion(str, Enum):
+    standard = "standard"
+    separable = "separable"
+
+
+# Options shared by several commands, declared once.
+FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format.")
+JSON = typer.Option(False, "--json", help="Shorthand for --format json.")
+EXACT = typer.Option(False, "--exact", help="Exact counts (2,160) instead of human units (2.2K).")
+
+
+def _multiplier(value: float | None) -> float | None:
+    from convcost.fields import parse_multiplier
+
+    try:
+        return None if value is None else parse_multiplier(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value} is not allowed: {exc}") from None
+
+
+ALPHA = typer.Option(
+    1.0,
+    "--alpha",
+    "-a",
+    callback=_multiplier,
+    help="α, width multiplier in (0, 4]: channels c → int(c·α), at least 1.",
+)
+RHO = typer.Option(
+    None,
+    "--rho",
+    "-r",
+    callback=_multiplier,
+    help="ρ, resolution multiplier in (0, 4]: D_F → round(ρ·D_F).",
+)
+BIAS = typer.Option(False, "--bias", help="Count bias parameters (mult-adds unchanged).")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"convcost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """What does this convolution, or this whole network, cost?"""
+
+
+def _format(fmt: Format, json_flag: bool) -> str:
+    if json_flag and fmt not in (Format.table, Format.json):
+        raise SpecError(f"--json conflicts with --format {fmt.value}; give one of them")
+    return "json" if json_flag else fmt.value
+
+
+def make_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def emit(report: Any, fmt: str, exact: bool = False, console: Console | None = None) -> None:
+    """Render a report to stdout in the chosen format (rich is imported for tables only)."""
+    if fmt == "table":
+        from convcost.render import table
+
+        printer = getattr(table, f"print_{type(report).__name__}")
+        printer(report, console or make_console(), exact=exact)
+    else:
+        from convcost.render import render_text
+
+        sys.stdout.write(render_text(report, fmt))
+
+
+@app.command()
+def layer(
+    input_size: str | None = typer.Option(
+        None, "--input-size", "-i", help="D_F, input side: an int, or HxW (e.g. 224x160)."
+    ),
+    channels: str | None = typer.Option(None, "--channels", "-m", help="M, input channels."),
+    kernel_size: str | None = typer.Option(
+        None, "--kernel-size", "-k", help="D_K, kernel side: an int, or KhxKw."
+    ),
+    filters: str | None = typer.Option(
+        None, "--filters", "-n", help="N, filters (output channels)."
+    ),
+    stride: str | None = typer.Option(
+        None, "--stride", "-s", help="S, stride: an int or SHxSW [default: 1]."
+    ),
+    padding: str | None = typer.Option(
+        None,
+        "--padding",
+        "-p",
+        help="P: an int >= 0, 'same' (D_G = ceil(D_F/S), as TF/Keras) or 'valid' (0) [default: 0].",
+    ),
+    alpha: float = ALPHA,
+    rho: float | None = RHO,
+    bias: bool = BIAS,
+    spec: str | None = typer.Option(
+        None,
+        "--spec",
+        help="YAML spec (one layer, or layers: [...]); - reads stdin. Flags override it.",
+    ),
+    fmt: Format = FORMAT,
+    json_flag: bool = JSON,
+    exact: bool = EXACT,
+) -> None:
+    """Cost one convolution as a standard conv and as depthwise + pointwise (separable)."""
+    from convcost.load import load_layers
+    from convcost.report import Size, analyze_layers
+
+    flags = {
+        "input_size": ("--input-size", input_size),
+        "channels": ("--channels", channels),
+        "kernel_size": ("--kernel-size", kernel_size),
+        "filters": ("--filters", filters),
+        "stride": ("--stride", stride),
+        "padding": ("--padding", padding),
+    }
+    out = _format(fmt, json_flag)
+    layers, listed = load_layers(spec, flags)
+    report = analyze_layers(layers, Size(alpha=alpha, rho=rho), bias=bias, listed=listed)
+    emit(report, out, exact)
+
+
+def _list_models() -> None:
+    from convcost import architectures
+
+    for name in architectures.names():
+        aliases = ", ".join(architectures.BUILTINS[name][1])
+        typer.echo(f"{name}  (aliases: {aliases})" if aliases else name)
+
+
+@app.command()
+def model(
+    name: str | None = typer.Argument(
+        None, help="A built-in network (see --list) or a YAML network spec; - reads stdin."
+    ),
+    list_models: bool = typer.Option(False, "--list", help="List the built-in networks and exit."),
+    alpha: float = ALPHA,
+    rho: float | None = RHO,
+    resolution: str | None = typer.Option(
+        None, "--resolution", help="Input side in pixels (N or HxW); instead of --rho."
+    ),
+    classes: int | None = typer.Option(
+        None, "--classes", min=1, help="K, classes of the final fc [default: 1000]."
+    ),
+    min_channels: int | None = typer.Option(
+        None, "--min-channels", min=1, help="Floor for every α-scaled channel count (TF-slim: 8)."
+    ),
+    bias: bool = typer.Option(
+        False, "--bias", help="Bias on every conv/fc layer without BatchNorm after it."
+    ),
+    bn: bool = typer.Option(
+        False, "--bn", help="BatchNorm after every conv: 4 params per channel (γ, β, mean, var)."
+    ),
+    flops: bool = typer.Option(False, "--flops", help="Also report FLOPs = 2×MACs."),
+    as_: Conversion | None = typer.Option(
+        None,
+        "--as",
+        help="What-if: 'standard' turns every dw+pw pair into one standard conv (Conv MobileNet); "
+        "'separable' turns every standard conv with kernel > 1 into dw+pw.",
+    ),
+    fmt: Format = FORMAT,
+    json_flag: bool = JSON,
+    exact: bool = EXACT,
+) -> None:
+    """Layer-by-layer mult-adds and parameters of a whole network at any α and resolution."""
+    if list_models:
+        return _list_models()
+    if name is None:
+        raise SpecError(
+            "NAME: missing; give a built-in network (convcost model --list) or a YAML file"
+        )
+    from convcost.load import load_network
+    from convcost.network import Conventions
+    from convcost.report import Size, analyze_network
+
+    out = _format(fmt, json_flag)
+    size = Size(alpha, rho, _pair("--resolution", resolution), classes, min_channels)
+    conventions = Conventions(bias=bias, bn_params=4 if bn else 0, flops=flops)
+    report = analyze_network(load_network(name), size, conventions, as_.value if as_ else None)
+    emit(report, out, exact)
+
+
+def _pair(flag: str, value: str | None) -> tuple[int, int] | None:
+    from convcost.fields import parse_pair
+
+    if value is None:
+        return None
+    try:
+        return parse_pair(value)
+    except ValueError as exc:
+        raise SpecError(f"{flag}: {value!r} is not allowed: {exc}") from None
+
+
+@app.command()
+def schema(
+    kind: str = typer.Argument("network", help="'network' (convcost model specs) or 'layer'."),
+) -> None:
+    """Print the JSON Schema of the YAML spec format, for editors to validate and complete specs."""
+    import json
+
+    from convcost import spec
+
+    models: dict[str, type[BaseModel]] = {"network": spec.NetworkSpec, "layer": spec.LayerSpec}
+    if kind not in models:
+        raise SpecError(f"KIND: {kind!r} is not allowed: must be one of {', '.join(models)}")
+    document = models[kind].model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: bad input → one line per problem on stderr, exit 2."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="convcost", standalone_mode=False)
+    except ConvcostError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"convcost: error: {problem}\n")
+        sys.exit(2)
+    except typer.TyperException as exc:  # click's usage errors (typer vendors click)
+        sys.stderr.write(f"convcost: error: {exc.format_message()}\n")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("convcost: aborted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): stop quietly, as other Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

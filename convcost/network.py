@@ -1,0 +1,343 @@
+"""The network engine: a validated NetworkSpec → a flat plan of primitive layers → costed rows.
+
+A spec is compiled once into a ``Plan`` (plain tuples, no pydantic); a plan is evaluated for any
+width multiplier α, input resolution and counting conventions with plain integer arithmetic, so a
+sweep over thousands of variants costs no validation. What-ifs (``--as standard|separable``) are
+plan → plan rewrites: architectures stay data, the engine has no special cases for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any, Literal
+
+from convcost import cost, fields
+from convcost.cost import Cost
+from convcost.errors import SpecError
+
+Pair = tuple[int, int]
+Shape = tuple[int, int, int]
+Kind = Literal["conv", "dw", "pw", "pool", "fc"]
+Conversion = Literal["standard", "separable"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prim:
+    """One primitive layer of a plan; ``filters`` is before α (None: keeps its input channels)."""
+
+    kind: Kind
+    name: str
+    block: str
+    where: str
+    kernel: Pair = (1, 1)
+    stride: Pair = (1, 1)
+    padding: int | str = 0
+    groups: int = 1
+    filters: int | None = None
+    scale: str = "always"
+    pool_global: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Width:
+    """How α rounds channel counts (see ``cost.scale_channels``)."""
+
+    round: str = "floor"
+    divisor: int = 8
+    min_channels: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    name: str
+    input_size: Pair
+    input_channels: int
+    classes: int
+    width: Width
+    prims: tuple[Prim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """How to count. The default is the paper's: weights only, no bias, no BN, pooling free."""
+
+    bias: bool = False
+    bn_params: int = 0
+    """Parameters per channel of a BatchNorm after every conv: 0 (none), 2 (γ, β), 4 (+ running stats)."""
+    flops: bool = False
+    """Report FLOPs = 2×MACs beside MACs (counts stay MACs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One size of a network: width multiplier α, input side(s), classes, minimum channels."""
+
+    alpha: Fraction = Fraction(1)
+    resolution: Pair | None = None
+    classes: int | None = None
+    min_channels: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LayerRow:
+    """One costed primitive layer: shapes are (H, W, C)."""
+
+    index: int
+    name: str
+    kind: Kind
+    block: str
+    kernel: Pair | None
+    stride: Pair
+    groups: int
+    input: Shape
+    output: Shape
+    cost: Cost
+
+
+# --- spec → plan --------------------------------------------------------------------------------
+
+
+def compile_plan(spec: Mapping[str, Any]) -> Plan:
+    """Flatten a network in its plain-data form (``NetworkSpec.normalized()`` or a trusted
+    built-in): repeats unrolled, separable blocks split into dw + pw, defaults filled."""
+    spec = fields.apply_defaults(spec)
+    prims: list[Prim] = []
+    counts: dict[str, int] = {}
+    for index, raw in enumerate(spec["layers"]):
+        entry = {**fields.LAYER_DEFAULTS[raw["type"]], **raw}
+        base = entry.get("name") or _default_name(entry["type"], counts)
+        repeat = entry.get("repeat", 1)
+        for r in range(repeat):
+            name = f"{base}_{r + 1}" if repeat > 1 else base
+            prims.extend(_EXPAND[entry["type"]](entry, name, f"layers[{index}] ({name})"))
+    width = {**_WIDTH, **spec.get("width", {})}
+    return Plan(
+        name=spec["name"],
+        input_size=fields.parse_pair(spec["input"]["size"]),
+        input_channels=spec["input"].get("channels", 3),
+        classes=spec.get("classes", 1000),
+        width=Width(width["round"], width["divisor"], width["min_channels"]),
+        prims=tuple(_pair_blocks(prims)),
+    )
+
+
+_WIDTH = {"round": "floor", "divisor": 8, "min_channels": 1}
+
+
+def _default_name(kind: str, counts: dict[str, int]) -> str:
+    counts[kind] = counts.get(kind, 0) + 1
+    return f"{kind}{counts[kind]}"
+
+
+def _kernel(entry: Mapping[str, Any]) -> Pair:
+    return fields.parse_pair(entry["kernel_size"])
+
+
+def _stride(entry: Mapping[str, Any]) -> Pair:
+    return fields.parse_pair(entry["stride"])
+
+
+def _conv(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
+    yield Prim(
+        "conv",
+        name,
+        name,
+        where,
+        _kernel(e),
+        _stride(e),
+        e["padding"],
+        e["groups"],
+        e["filters"],
+        e["scale"],
+    )
+
+
+def _dw(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
+    yield Prim("dw", name, name, where, _kernel(e), _stride(e), e["padding"])
+
+
+def _pw(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
+    yield Prim("pw", name, name, where, filters=e["filters"], scale=e["scale"])
+
+
+def _separable(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
+    yield Prim("dw", f"{name}/dw", name, where, _kernel(e), _stride(e), e["padding"])
+    yield Prim("pw", f"{name}/pw", name, where, filters=e["filters"])
+
+
+def _pool(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
+    kernel = fields.parse_pair(e["kernel_size"] or 1)
+    stride = fields.parse_pair(e["stride"]) if e["stride"] is not None else kernel
+    yield Prim("pool", name, name, where, kernel, stride, e["padding"], pool_global=e["global"])
+
+
+def _fc(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
+    yield Prim("fc", name, name, where, filters=e["units"], scale="never")
+
+
+_EXPAND: dict[str, Callable[[Mapping[str, Any], str, str], Iterator[Prim]]] = {
+    "conv": _conv,
+    "dw": _dw,
+    "pw": _pw,
+    "separable": _separable,
+    "pool": _pool,
+    "fc": _fc,
+}
+"""Layer type → its primitives: a new layer type is one function and one entry here."""
+
+
+def _pair_blocks(prims: list[Prim]) -> Iterator[Prim]:
+    """A pw straight after a dw joins the dw's block: together they are one separable block."""
+    previous: Prim | None = None
+    for prim in prims:
+        if prim.kind == "pw" and previous is not None and previous.kind == "dw":
+            prim = replace(prim, block=previous.block)
+        yield prim
+        previous = prim
+
+
+def convert(plan: Plan, to: Conversion) -> Plan:
+    """The paper's what-ifs: every dw + pw pair as one standard conv ("Conv MobileNet"), or every
+    standard conv with a kernel larger than 1×1 as dw + pw."""
+    out: list[Prim] = []
+    prims = plan.prims
+    i = 0
+    while i < len(prims):
+        prim = prims[i]
+        nxt = prims[i + 1] if i + 1 < len(prims) else None
+        if to == "standard" and prim.kind == "dw" and nxt is not None and nxt.kind == "pw":
+            out.append(
+                Prim(
+                    "conv",
+                    prim.block,
+                    prim.block,
+                    prim.where,
+                    prim.kernel,
+                    prim.stride,
+                    prim.padding,
+                    1,
+                    nxt.filters,
+                    nxt.scale,
+                )
+            )
+            i += 2
+            continue
+        if to == "separable" and prim.kind == "conv" and prim.kernel != (1, 1) and prim.groups == 1:
+            out.append(replace(prim, kind="dw", name=f"{prim.name}/dw", filters=None))
+            out.append(
+                Prim(
+                    "pw",
+                    f"{prim.name}/pw",
+                    prim.block,
+                    prim.where,
+                    filters=prim.filters,
+                    scale=prim.scale,
+                )
+            )
+        else:
+            out.append(prim)
+        i += 1
+    return replace(plan, prims=tuple(out))
+
+
+# --- plan → rows --------------------------------------------------------------------------------
+
+
+def output_hw(where: str, hw: Pair, kernel: Pair, stride: Pair, padding: int | str) -> Pair:
+    """D_G per axis, or a located error when the kernel is larger than the padded input."""
+    out = tuple(cost.conv_output_side(hw[a], kernel[a], stride[a], padding) for a in (0, 1))
+    if min(out) < 1:
+        pad = f"padding {padding}"
+        raise SpecError(
+            f"{where}: kernel_size {kernel[0]}x{kernel[1]} is larger than the padded input "
+            f"{hw[0]}x{hw[1]} ({pad}); use a larger input, a smaller kernel or more padding"
+        )
+    return (out[0], out[1])
+
+
+def evaluate(
+    plan: Plan, variant: Variant = Variant(), conventions: Conventions = Conventions()
+) -> list[LayerRow]:
+    """Cost every primitive of the plan for one variant: exact ints, shapes chained layer to layer."""
+    width = plan.width
+    min_channels = variant.min_channels or width.min_channels
+    alpha = variant.alpha
+    classes = variant.classes or plan.classes
+    bn = conventions.bn_params
+    conv_bias = conventions.bias and bn == 0
+    h, w = variant.resolution or plan.input_size
+    c = plan.input_channels
+    rows: list[LayerRow] = []
+
+    def scaled(filters: int, rule: str) -> int:
+        if rule == "never" or (rule == "up" and alpha <= 1):
+            return filters
+        return cost.scale_channels(filters, alpha, width.round, width.divisor, min_channels)
+
+    for index, p in enumerate(plan.prims):
+        kind = p.kind
+        if kind == "fc":
+            units = p.filters or classes
+            n_in = h * w * c
+            layer_cost = cost.fully_connected(n_in, units, bias=conventions.bias)
+            out: Shape = (1, 1, units)
+            rows.append(
+                LayerRow(index, p.name, kind, p.block, None, (1, 1), 1, (h, w, c), out, layer_cost)
+            )
+            h, w, c = out
+            continue
+        if kind == "pool":
+            oh, ow = (
+                (1, 1)
+                if p.pool_global
+                else output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
+            )
+            kernel = (h, w) if p.pool_global else p.kernel
+            rows.append(
+                LayerRow(
+                    index,
+                    p.name,
+                    kind,
+                    p.block,
+                    kernel,
+                    p.stride,
+                    1,
+                    (h, w, c),
+                    (oh, ow, c),
+                    cost.ZERO,
+                )
+            )
+            h, w = oh, ow
+            continue
+        oh, ow = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
+        if kind == "dw":
+            n, groups = c, c
+            layer_cost = cost.depthwise((oh, ow), p.kernel, c, bias=conv_bias)
+        else:
+            n = scaled(p.filters or c, p.scale)
+            groups = p.groups
+            if c % groups or n % groups:
+                raise SpecError(
+                    f"{p.where}: groups {groups} must divide input channels {c} and filters {n}"
+                )
+            layer_cost = cost.conv((oh, ow), p.kernel, c, n, groups=groups, bias=conv_bias)
+        if bn:
+            layer_cost = layer_cost + cost.batch_norm(n, bn)
+        rows.append(
+            LayerRow(
+                index,
+                p.name,
+                kind,
+                p.block,
+                p.kernel,
+                p.stride,
+                groups,
+                (h, w, c),
+                (oh, ow, n),
+                layer_cost,
+            )
+        )
+        h, w, c = oh, ow, n
+    return rows

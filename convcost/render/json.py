@@ -1,0 +1,21 @@
+"""JSON: exact integers, stable keys, no colour; the format scripts consume."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from convcost.render import records
+from convcost.report import LayerReport, NetworkReport
+
+
+def dumps(record: Any) -> str:
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_LayerReport(report: LayerReport) -> str:
+    return dumps(records.layer_report(report))
+
+
+def render_NetworkReport(report: NetworkReport) -> str:
+    return dumps(records.network_report(report))

@@ -1,0 +1,50 @@
+"""Markdown (GitHub tables): the same rows as CSV, for papers, budgets and READMEs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from convcost.render import records
+from convcost.report import LayerReport, NetworkReport
+
+
+def table(rows: Sequence[dict[str, Any]]) -> str:
+    header = list(rows[0])
+    numeric = [isinstance(rows[0][key], (int, float)) for key in header]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(_cell(row[key]) for key in header) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value).replace("|", "\\|")
+
+
+def _caption(conventions: dict[str, Any]) -> str:
+    return "\n" + "; ".join(f"{k}: {v}" for k, v in conventions.items()) + "\n"
+
+
+def render_LayerReport(report: LayerReport) -> str:
+    conv = records.layer_report(report)["conventions"]
+    return table(records.layer_rows(report)) + _caption(conv)
+
+
+def render_NetworkReport(report: NetworkReport) -> str:
+    rows = records.network_rows(report)
+    total = report.total
+    rows.append(
+        {key: "" for key in rows[0]}
+        | {"name": "total", "macs_share": 1.0}
+        | records.cost(total, report.conventions.flops)
+    )
+    conv = records.conventions(report.conventions)
+    return table(rows) + _caption(conv)

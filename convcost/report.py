@@ -1,0 +1,236 @@
+"""Spec → Report: per-layer rows, totals, baselines and ratios. Numbers only, no strings to show.
+
+Ratios are exact ``Fraction``s; renderers turn them into floats or percentages at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from convcost import cost
+from convcost.cost import Cost
+from convcost.errors import SpecError
+from convcost.network import (
+    Conventions,
+    Conversion,
+    LayerRow,
+    Pair,
+    Plan,
+    Shape,
+    Variant,
+    convert,
+    evaluate,
+    output_hw,
+)
+
+if TYPE_CHECKING:  # the model path must not pay for building pydantic models
+    from convcost.spec import LayerSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """The options that size a layer or a network (validated by the CLI or the caller)."""
+
+    alpha: float = 1.0
+    rho: float | None = None
+    resolution: Pair | None = None
+    classes: int | None = None
+    min_channels: int | None = None
+
+
+def ratio(part: int, whole: int) -> Fraction:
+    """part / whole exactly; 0 when whole is 0 (an empty column has no share).
+
+    >>> ratio(672, 2160)
+    Fraction(14, 45)
+    """
+    return Fraction(part, whole) if whole else Fraction(0)
+
+
+# --- one layer: standard vs depthwise-separable ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LayerComparison:
+    """One layer after α and ρ: the standard conv and its depthwise + pointwise replacement."""
+
+    name: str | None
+    input: Shape
+    kernel: Pair
+    stride: Pair
+    padding: int | str
+    output: Shape
+    standard: Cost
+    depthwise: Cost
+    pointwise: Cost
+
+    @property
+    def separable(self) -> Cost:
+        return self.depthwise + self.pointwise
+
+    @property
+    def ratio_macs(self) -> Fraction:
+        return ratio(self.separable.macs, self.standard.macs)
+
+    @property
+    def ratio_params(self) -> Fraction:
+        return ratio(self.separable.params, self.standard.params)
+
+    @property
+    def formula(self) -> Fraction:
+        """The paper's closed form 1/N + 1/D_K² (1/N + 1/(Kh·Kw) for a non-square kernel)."""
+        return Fraction(1, self.output[2]) + Fraction(1, self.kernel[0] * self.kernel[1])
+
+
+@dataclass(frozen=True, slots=True)
+class LayerReport:
+    layers: tuple[LayerComparison, ...]
+    alpha: float
+    rho: float | None
+    bias: bool
+
+    @property
+    def standard(self) -> Cost:
+        return cost.total(layer.standard for layer in self.layers)
+
+    @property
+    def separable(self) -> Cost:
+        return cost.total(layer.separable for layer in self.layers)
+
+
+def compare_layer(
+    spec: LayerSpec, size: Size, bias: bool = False, where: str = "layer"
+) -> LayerComparison:
+    """Apply α (M, N → int(c·α), at least 1) and ρ (D_F → round(ρ·D_F)), then cost both ways."""
+    alpha = cost.exact(size.alpha)
+    m = cost.scale_channels(spec.channels, alpha)
+    n = cost.scale_channels(spec.filters, alpha)
+    hw = spec.input_size
+    if size.rho is not None:
+        rho = cost.exact(size.rho)
+        hw = (cost.scale_side(hw[0], rho), cost.scale_side(hw[1], rho))
+    out = output_hw(where, hw, spec.kernel_size, spec.stride, spec.padding)
+    return LayerComparison(
+        name=spec.name,
+        input=(hw[0], hw[1], m),
+        kernel=spec.kernel_size,
+        stride=spec.stride,
+        padding=spec.padding,
+        output=(out[0], out[1], n),
+        standard=cost.conv(out, spec.kernel_size, m, n, bias=bias),
+        depthwise=cost.depthwise(out, spec.kernel_size, m, bias=bias),
+        pointwise=cost.pointwise(out, m, n, bias=bias),
+    )
+
+
+def analyze_layers(
+    specs: list[LayerSpec], size: Size, bias: bool = False, listed: bool = False
+) -> LayerReport:
+    """Compare each layer; ``listed`` when they came from a ``layers:`` list (errors name the index)."""
+    problems: list[str] = []
+    layers: list[LayerComparison] = []
+    for index, spec in enumerate(specs):
+        label = f" ({spec.name})" if spec.name else ""
+        where = f"layers[{index}]{label}" if listed else f"layer{label}"
+        try:
+            layers.append(compare_layer(spec, size, bias, where))
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SpecError(problems)
+    return LayerReport(tuple(layers), size.alpha, size.rho, bias)
+
+
+# --- a whole network -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkReport:
+    """A network at one size: its rows, totals, the all-standard-conv baseline and a what-if."""
+
+    model: str
+    variant: Variant
+    resolution: Pair
+    classes: int
+    conventions: Conventions
+    rows: tuple[LayerRow, ...]
+    baseline_rows: tuple[LayerRow, ...]
+    """The same network with every dw + pw pair as one standard conv (the paper's "Conv MobileNet")."""
+    converted: Conversion | None = None
+    converted_rows: tuple[LayerRow, ...] = field(default=())
+
+    @property
+    def total(self) -> Cost:
+        return cost.total(row.cost for row in self.rows)
+
+    @property
+    def baseline(self) -> Cost:
+        return cost.total(row.cost for row in self.baseline_rows)
+
+    @property
+    def converted_total(self) -> Cost:
+        return cost.total(row.cost for row in self.converted_rows)
+
+    def by_type(self) -> dict[str, Cost]:
+        """Mult-adds and parameters per layer type (the paper's Table 2), in first-seen order."""
+        groups: dict[str, Cost] = {}
+        for row in self.rows:
+            groups[row.kind] = groups.get(row.kind, cost.ZERO) + row.cost
+        return groups
+
+
+def input_resolution(base: Pair, size: Size) -> Pair:
+    """The input side from ``--resolution`` or ``--rho`` (round(ρ·D_F)); both only if they agree."""
+    by_rho = None
+    if size.rho is not None:
+        rho = cost.exact(size.rho)
+        by_rho = (cost.scale_side(base[0], rho), cost.scale_side(base[1], rho))
+    if size.resolution is not None:
+        if by_rho is not None and by_rho != size.resolution:
+            raise SpecError(
+                f"--rho {size.rho} gives {by_rho[0]}x{by_rho[1]} but --resolution gives "
+                f"{size.resolution[0]}x{size.resolution[1]}; give one of them, or values that agree"
+            )
+        return size.resolution
+    return by_rho or base
+
+
+def variant_of(plan: Plan, size: Size) -> Variant:
+    return Variant(
+        alpha=cost.exact(size.alpha),
+        resolution=input_resolution(plan.input_size, size),
+        classes=size.classes,
+        min_channels=size.min_channels,
+    )
+
+
+def analyze_network(
+    plan: Plan,
+    size: Size = Size(),
+    conventions: Conventions = Conventions(),
+    convert_to: Conversion | None = None,
+) -> NetworkReport:
+    variant = variant_of(plan, size)
+    rows = tuple(evaluate(plan, variant, conventions))
+    baseline = tuple(evaluate(convert(plan, "standard"), variant, conventions))
+    converted: tuple[LayerRow, ...] = ()
+    if convert_to is not None:
+        converted = (
+            baseline
+            if convert_to == "standard"
+            else tuple(evaluate(convert(plan, convert_to), variant, conventions))
+        )
+    assert variant.resolution is not None
+    return NetworkReport(
+        model=plan.name,
+        variant=variant,
+        resolution=variant.resolution,
+        classes=variant.classes or plan.classes,
+        conventions=conventions,
+        rows=rows,
+        baseline_rows=baseline,
+        converted=convert_to,
+        converted_rows=converted,
+    )
