@@ -61,7 +61,7 @@ def show(console: Console, table: Table) -> None:
 
 def _layer_title(layer: LayerComparison) -> str:
     m = layer.input[2]
-    pad = layer.padding if isinstance(layer.padding, str) else f"padding {layer.padding}"
+    pad = f"padding {layer.padding}"
     name = f"{layer.name}: " if layer.name else ""
     return (
         f"{name}{times(layer.input)} input, {layer.output[2]} filters of "

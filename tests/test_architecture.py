@@ -1,0 +1,122 @@
+"""The house rules that keep convcost fast and layered, checked rather than hoped for."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, Run
+
+PACKAGE = ROOT / "convcost"
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of everything a module imports (at any depth, lazily or not)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_cost_imports_nothing_of_ours() -> None:
+    assert not {m for m in imported_modules(PACKAGE / "cost.py") if m.startswith("convcost")}
+
+
+@pytest.mark.parametrize(
+    ("library", "allowed"),
+    [
+        ("typer", {"cli.py"}),
+        ("rich", {"render/table.py", "cli.py"}),
+        ("pydantic", {"spec.py", "load.py", "cli.py"}),
+        ("yaml", {"load.py"}),
+    ],
+)
+def test_heavy_imports_stay_in_their_layer(library: str, allowed: set[str]) -> None:
+    users = {
+        str(path.relative_to(PACKAGE))
+        for path in modules()
+        if any(m == library or m.startswith(library + ".") for m in imported_modules(path))
+    }
+    assert users <= allowed, users - allowed
+
+
+def test_json_path_imports_neither_rich_nor_pydantic_nor_yaml() -> None:
+    probe = (
+        "import sys, io, contextlib\n"
+        "from convcost.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(['model', 'mobilenet', '--json'])\n"
+        "    except SystemExit: pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'pydantic', 'yaml'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_installed_console_script_runs() -> None:
+    """One real run of the installed `convcost` in a subprocess, as a user's shell would."""
+    exe = shutil.which("convcost", path=str(Path(sys.executable).parent))
+    command = [exe] if exe else [sys.executable, "-m", "convcost"]
+    out = subprocess.run([*command, "model", "mobilenet", "--json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total"] == {"macs": 568_740_352, "params": 4_209_088}
+    bad = subprocess.run([*command, "layer", "-i", "0"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
+
+
+def test_python_dash_m_and_version(run: Run) -> None:
+    from convcost import __version__
+
+    out = subprocess.run(
+        [sys.executable, "-m", "convcost", "--version"], capture_output=True, text=True
+    )
+    assert out.stdout.strip() == f"convcost {__version__}"
+
+
+def test_help_names_the_paper_symbols(run: Run) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "convcost", "layer", "--help"], capture_output=True, text=True
+    )
+    for symbol in ("D_F", "M,", "D_K", "N,", "α", "ρ"):
+        assert symbol in out.stdout, symbol
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from typer.main import get_command
+
+    from convcost.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    group = get_command(app)
+    commands = sorted(group.commands)  # type: ignore[attr-defined]
+    assert commands
+    for name in commands:
+        assert re.search(rf"convcost {name}\b", readme), f"`convcost {name}` is not in the README"
+        for param in group.commands[name].params:  # type: ignore[attr-defined]
+            for opt in param.opts:
+                if opt.startswith("--") and opt not in ("--help",):
+                    assert opt in readme, f"{opt} of `convcost {name}` is not in the README"
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert "pip install -e ." in block[0] and "convcost model mobilenet" in block[0]
+    assert '.[test]"' in block[1] and "pytest" in block[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'pip install --quiet -e ".[test]" && python -m pytest' in ci
