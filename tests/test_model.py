@@ -279,15 +279,8 @@ def test_spec_file_equals_builtin() -> None:
 @pytest.mark.parametrize("path", sorted(SPECS.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_shipped_spec_runs(run: Run, path) -> None:  # type: ignore[no-untyped-def]
     data, _ = load_yaml(str(path))
-    command = (
-        "layer"
-        if ("layers" in data
-        and "type" not in data["layers"][0])
-        or "input_size" in data
-        or "D_F" in data
-        else "model"
-    )
-    args = ("layer", "--spec", str(path)) if command == "layer" else ("model", str(path))
+    is_network = "input" in data
+    args = ("model", str(path)) if is_network else ("layer", "--spec", str(path))
     result = run(*args, "--json")
     assert result.exit_code == 0, result.stderr
     json.loads(result.stdout)
