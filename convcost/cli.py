@@ -46,7 +46,9 @@ class Conversion(str, Enum):
 # Options shared by several commands, declared once.
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format.")
 JSON = typer.Option(False, "--json", help="Shorthand for --format json.")
-EXACT = typer.Option(False, "--exact", help="Exact counts (2,160) instead of human units (2.2K).")
+EXACT = typer.Option(
+    False, "--exact", help="Every digit (462,422,016) instead of human units (462.4M) in tables."
+)
 
 
 def _multiplier(value: float | None) -> float | None:
@@ -62,6 +64,7 @@ ALPHA = typer.Option(
     1.0,
     "--alpha",
     "-a",
+    metavar="α",
     callback=_multiplier,
     help="α, width multiplier in (0, 4]: channels c → int(c·α), at least 1.",
 )
@@ -69,6 +72,7 @@ RHO = typer.Option(
     None,
     "--rho",
     "-r",
+    metavar="ρ",
     callback=_multiplier,
     help="ρ, resolution multiplier in (0, 4]: D_F → round(ρ·D_F).",
 )
@@ -118,23 +122,30 @@ def emit(report: Any, fmt: str, exact: bool = False, console: Console | None = N
 @app.command()
 def layer(
     input_size: str | None = typer.Option(
-        None, "--input-size", "-i", help="D_F, input side: an int, or HxW (e.g. 224x160)."
+        None,
+        "--input-size",
+        "-i",
+        metavar="D_F",
+        help="D_F, input side: an int, or HxW (e.g. 224x160).",
     ),
-    channels: str | None = typer.Option(None, "--channels", "-m", help="M, input channels."),
+    channels: str | None = typer.Option(
+        None, "--channels", "-m", metavar="M", help="M, input channels."
+    ),
     kernel_size: str | None = typer.Option(
-        None, "--kernel-size", "-k", help="D_K, kernel side: an int, or KhxKw."
+        None, "--kernel-size", "-k", metavar="D_K", help="D_K, kernel side: an int, or KhxKw."
     ),
     filters: str | None = typer.Option(
-        None, "--filters", "-n", help="N, filters (output channels)."
+        None, "--filters", "-n", metavar="N", help="N, filters (output channels)."
     ),
     stride: str | None = typer.Option(
-        None, "--stride", "-s", help="S, stride: an int or SHxSW [default: 1]."
+        None, "--stride", "-s", metavar="S", help="S, stride: an int or SHxSW; default 1."
     ),
     padding: str | None = typer.Option(
         None,
         "--padding",
         "-p",
-        help="P: an int >= 0, 'same' (D_G = ceil(D_F/S), as TF/Keras) or 'valid' (0) [default: 0].",
+        metavar="P",
+        help="P, padding: an int >= 0, 'same' (D_G = ceil(D_F/S), as TF/Keras) or 'valid' (0); default 0.",
     ),
     alpha: float = ALPHA,
     rho: float | None = RHO,
@@ -142,6 +153,7 @@ def layer(
     spec: str | None = typer.Option(
         None,
         "--spec",
+        metavar="FILE",
         help="YAML spec (one layer, or layers: [...]); - reads stdin. Flags override it.",
     ),
     fmt: Format = FORMAT,
@@ -183,13 +195,20 @@ def model(
     alpha: float = ALPHA,
     rho: float | None = RHO,
     resolution: str | None = typer.Option(
-        None, "--resolution", help="Input side in pixels (N or HxW); instead of --rho."
+        None,
+        "--resolution",
+        metavar="PX",
+        help="Input side in pixels (N or HxW); instead of --rho.",
     ),
     classes: int | None = typer.Option(
-        None, "--classes", min=1, help="K, classes of the final fc [default: 1000]."
+        None, "--classes", min=1, metavar="K", help="K, classes of the final fc; default 1000."
     ),
     min_channels: int | None = typer.Option(
-        None, "--min-channels", min=1, help="Floor for every α-scaled channel count (TF-slim: 8)."
+        None,
+        "--min-channels",
+        min=1,
+        metavar="C",
+        help="Floor for every α-scaled channel count (TF-slim: 8).",
     ),
     bias: bool = typer.Option(
         False, "--bias", help="Bias on every conv/fc layer without BatchNorm after it."
