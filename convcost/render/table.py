@@ -19,6 +19,7 @@ from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 
 _BN = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
 BAR_WIDTH = 6
+_SHORT_UNIT = {"mult-adds": "MACs", "FLOPs": "FLOPs"}
 
 
 def convention_line(conv: Conventions) -> str:
@@ -150,15 +151,14 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     )
     table = _new_table(title)
     wide = console.width >= 110  # an 80-column terminal drops the input column (= previous output)
-    if wide:
-        table.add_column("#", justify="right", style="dim")
+    table.add_column("#", justify="right", style="dim")
     table.add_column("layer", no_wrap=True)
     table.add_column("type", no_wrap=True)
     table.add_column("filter", no_wrap=True)
     if wide:
         table.add_column("input", justify="right", no_wrap=True)
     table.add_column("output", justify="right", no_wrap=True)
-    table.add_column(unit, justify="right", no_wrap=True)
+    table.add_column(unit if wide else _SHORT_UNIT[unit], justify="right", no_wrap=True)
     table.add_column("params", justify="right", no_wrap=True)
     table.add_column("share", no_wrap=True)
     shares = [ratio(row.cost.macs, total.macs) for row in report.rows]
@@ -168,7 +168,7 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
         if wide:
             cells = [str(row.index), row.name, _kind(row), shape, times(row.input)]
         else:
-            cells = [row.name, _kind(row), shape.removesuffix(" dw")]
+            cells = [str(row.index), row.name, _kind(row), shape.removesuffix(" dw")]
         cells += [
             times(row.output),
             human(row.cost.macs * factor, exact),
