@@ -6,7 +6,7 @@ This is the only module that knows field names and aliases. Everything is valida
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -164,6 +164,14 @@ class BottleneckLayer(_Model):
     expand M → t·M (skipped when t = 1), D_K×D_K depthwise with stride s on the first repeat only,
     linear 1×1 project t·M → c, and a residual add (no mult-adds) when the stride is 1 and the
     block's input and output shapes match."""
+
+    synonyms: ClassVar[dict[str, str]] = {
+        "expansion": "t",
+        "filters": "c",
+        "repeat": "n",
+        "stride": "s",
+    }
+    """Keys of the other layer types a user may reach for, and the Table 2 column they mean."""
 
     type: Literal["bottleneck"]
     name: str | None = Field(None, description="label shown in reports (repeats get _1, _2, ...)")
