@@ -43,6 +43,13 @@ class Conversion(str, Enum):
     separable = "separable"
 
 
+class Preset(str, Enum):
+    paper = "paper"
+    torchvision = "torchvision"
+    keras = "keras"
+    tf_slim = "tf-slim"
+
+
 # Options shared by several commands, declared once.
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format.")
 JSON = typer.Option(False, "--json", help="Shorthand for --format json.")
@@ -216,6 +223,19 @@ def model(
     bn: bool = typer.Option(
         False, "--bn", help="BatchNorm after every conv: 4 params per channel (γ, β, mean, var)."
     ),
+    bn_affine_only: bool = typer.Option(
+        False,
+        "--bn-affine-only",
+        help="BatchNorm after every conv, counting γ, β only: 2 params per channel (torchvision: "
+        "running mean/var are buffers, not parameters). Implies --bn.",
+    ),
+    preset: Preset | None = typer.Option(
+        None,
+        "--preset",
+        help="Count as the paper (weights only), torchvision (--bias --bn-affine-only), keras "
+        "(--bias --bn) or tf-slim (weights only, 1001 classes). A flag that contradicts the "
+        "preset is an error.",
+    ),
     flops: bool = typer.Option(False, "--flops", help="Also report FLOPs = 2×MACs."),
     as_: Conversion | None = typer.Option(
         None,
@@ -235,12 +255,13 @@ def model(
             "NAME: missing; give a built-in network (convcost model --list) or a YAML file"
         )
     from convcost.load import load_network
-    from convcost.network import Conventions
+    from convcost.presets import resolve
     from convcost.report import Size, analyze_network
 
     out = _format(fmt, json_flag)
+    name_ = preset.value if preset else None
+    conventions, classes = resolve(name_, bias, bn, bn_affine_only, flops, classes)
     size = Size(alpha, rho, _pair("--resolution", resolution), classes, min_channels)
-    conventions = Conventions(bias=bias, bn_params=4 if bn else 0, flops=flops)
     report = analyze_network(load_network(name), size, conventions, as_.value if as_ else None)
     emit(report, out, exact)
 

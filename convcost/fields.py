@@ -79,6 +79,9 @@ LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
     "dw": {"kernel_size": (3, 3), "stride": (1, 1), "padding": 0},
     "pw": {"scale": "always"},
     "separable": {"kernel_size": (3, 3), "stride": (1, 1), "padding": 0},
+    # 'same' keeps a stride-1 block's side, so its residual add lines up; for a 3×3 kernel it
+    # equals torchvision's padding 1 at any stride (ceil(D_F/S) either way).
+    "bottleneck": {"n": 1, "s": (1, 1), "kernel_size": (3, 3), "padding": "same"},
     "pool": {"kind": "avg", "kernel_size": None, "stride": None, "padding": 0, "global": False},
     "fc": {"units": None},
 }

@@ -215,8 +215,10 @@ def _describe(
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
         parent = _dotted(path[:-1], data) if len(path) > 1 else "the spec"
-        known = _known_keys(model)
-        guess = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+        layer = _layer_model(path, data)
+        synonym = getattr(layer, "synonyms", {}).get(key)
+        known = [k for k in _known_keys(layer or model) if k != key]
+        guess = [synonym] if synonym else difflib.get_close_matches(key, known, n=1, cutoff=0.5)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         return f"unknown key '{key}' in {parent}{hint}"
     if kind == "missing":
@@ -233,6 +235,18 @@ def _describe(
         message = message.removeprefix(prefix)
     shown = (value if flag and isinstance(value, str) else _short(value)) if found else "nothing"
     return f"{where}: {shown} is not allowed: {message}"
+
+
+def _layer_model(path: tuple[Any, ...], data: Any) -> type[BaseModel] | None:
+    """The model of the layer entry at ``layers[i]`` that holds ``path``'s key, if its type is known."""
+    if len(path) != 3 or path[0] != "layers" or not isinstance(data, Mapping):
+        return None
+    from convcost.spec import LAYER_TYPES
+
+    layers = data.get("layers")
+    entry = layers[path[1]] if isinstance(layers, list) else None
+    kind = entry.get("type") if isinstance(entry, Mapping) else None
+    return LAYER_TYPES.get(kind) if isinstance(kind, str) else None
 
 
 def _short(value: Any) -> str:

@@ -19,13 +19,18 @@ from convcost.errors import SpecError
 
 Pair = tuple[int, int]
 Shape = tuple[int, int, int]
-Kind = Literal["conv", "dw", "pw", "pool", "fc"]
+Kind = Literal["conv", "dw", "pw", "pool", "fc", "add"]
 Conversion = Literal["standard", "separable"]
 
 
 @dataclass(frozen=True, slots=True)
 class Prim:
-    """One primitive layer of a plan; ``filters`` is before α (None: keeps its input channels)."""
+    """One primitive layer of a plan; ``filters`` is before α (None: keeps its input channels).
+
+    ``expansion`` t: outputs t × input channels (a bottleneck's 1×1 expand; α already applied to
+    its input). An ``add`` is a residual connection from its block's input: kept only when the
+    shapes match at evaluation, and free (additions, no multiplications, no parameters).
+    """
 
     kind: Kind
     name: str
@@ -38,6 +43,7 @@ class Prim:
     filters: int | None = None
     scale: str = "always"
     pool_global: bool = False
+    expansion: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,8 @@ class Conventions:
     """Parameters per channel of a BatchNorm after every conv: 0 (none), 2 (γ, β), 4 (+ running stats)."""
     flops: bool = False
     """Report FLOPs = 2×MACs beside MACs (counts stay MACs)."""
+    preset: str | None = None
+    """The name these conventions were chosen by (``--preset``), shown with the result."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +175,20 @@ def _separable(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
     yield Prim("pw", f"{name}/pw", name, where, filters=e["filters"])
 
 
+def _bottleneck(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
+    """Paper Table 2 row (t, c, n, s): n inverted residual blocks, stride s on the first."""
+    n, t = e["n"], e["t"]
+    for r in range(n):
+        block = f"{name}_{r + 1}" if n > 1 else name
+        stride = fields.parse_pair(e["s"]) if r == 0 else (1, 1)
+        if t != 1:
+            yield Prim("pw", f"{block}/exp", block, where, expansion=t)
+        yield Prim("dw", f"{block}/dw", block, where, _kernel(e), stride, e["padding"])
+        yield Prim("pw", f"{block}/proj", block, where, filters=e["c"])
+        if stride == (1, 1):
+            yield Prim("add", f"{block}/add", block, where)
+
+
 def _pool(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
     kernel = fields.parse_pair(e["kernel_size"] or 1)
     stride = fields.parse_pair(e["stride"]) if e["stride"] is not None else kernel
@@ -182,6 +204,7 @@ _EXPAND: dict[str, Callable[[Mapping[str, Any], str, str], Iterator[Prim]]] = {
     "dw": _dw,
     "pw": _pw,
     "separable": _separable,
+    "bottleneck": _bottleneck,
     "pool": _pool,
     "fc": _fc,
 }
@@ -276,8 +299,19 @@ def evaluate(
             return filters
         return cost.scale_channels(filters, alpha, width.round, width.divisor, min_channels)
 
-    for index, p in enumerate(plan.prims):
+    block, block_input = "", (h, w, c)
+    for p in plan.prims:
         kind = p.kind
+        index = len(rows)
+        if p.block != block:
+            block, block_input = p.block, (h, w, c)
+        if kind == "add":
+            shape: Shape = (h, w, c)
+            if shape == block_input:  # as torchvision: stride 1 and input channels = output
+                rows.append(
+                    LayerRow(index, p.name, kind, p.block, None, (1, 1), 1, shape, shape, cost.ZERO)
+                )
+            continue
         if kind == "fc":
             units = p.filters or classes
             n_in = h * w * c
@@ -316,7 +350,7 @@ def evaluate(
             n, groups = c, c
             layer_cost = cost.depthwise((oh, ow), p.kernel, c, bias=conv_bias)
         else:
-            n = scaled(p.filters or c, p.scale)
+            n = p.expansion * c if p.expansion else scaled(p.filters or c, p.scale)
             groups = p.groups
             if c % groups or n % groups:
                 raise SpecError(

@@ -6,7 +6,7 @@ This is the only module that knows field names and aliases. Everything is valida
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -159,6 +159,34 @@ class PoolLayer(_NetLayer):
         return self
 
 
+class BottleneckLayer(_Model):
+    """Inverted residual block (MobileNetV2, paper Table 2: t, c, n, s), repeated n times: 1×1
+    expand M → t·M (skipped when t = 1), D_K×D_K depthwise with stride s on the first repeat only,
+    linear 1×1 project t·M → c, and a residual add (no mult-adds) when the stride is 1 and the
+    block's input and output shapes match."""
+
+    synonyms: ClassVar[dict[str, str]] = {
+        "expansion": "t",
+        "filters": "c",
+        "repeat": "n",
+        "stride": "s",
+    }
+    """Keys of the other layer types a user may reach for, and the Table 2 column they mean."""
+
+    type: Literal["bottleneck"]
+    name: str | None = Field(None, description="label shown in reports (repeats get _1, _2, ...)")
+    t: PositiveInt = Field(description="t: expansion factor, hidden channels = t × input channels")
+    c: PositiveInt = Field(description="c: output channels (scaled by α)")
+    n: Repeat = Field(_D["bottleneck"]["n"], description="n: repeats of the block")
+    s: PositivePair = Field(_D["bottleneck"]["s"], description="s: stride of the first repeat")
+    kernel_size: PositivePair = Field(
+        _D["bottleneck"]["kernel_size"], description="D_K of the depthwise conv"
+    )
+    padding: Padding = Field(
+        _D["bottleneck"]["padding"], description="padding of the depthwise conv"
+    )
+
+
 class FcLayer(_NetLayer):
     """Fully connected layer on the flattened input; units default to the network's classes."""
 
@@ -168,11 +196,12 @@ class FcLayer(_NetLayer):
     )
 
 
-LAYER_TYPES: dict[str, type[_NetLayer]] = {
+LAYER_TYPES: dict[str, type[_Model]] = {
     "conv": ConvLayer,
     "dw": DepthwiseLayer,
     "pw": PointwiseLayer,
     "separable": SeparableLayer,
+    "bottleneck": BottleneckLayer,
     "pool": PoolLayer,
     "fc": FcLayer,
 }
@@ -191,6 +220,7 @@ NetLayer = Annotated[
     | Annotated[DepthwiseLayer, Tag("dw")]
     | Annotated[PointwiseLayer, Tag("pw")]
     | Annotated[SeparableLayer, Tag("separable")]
+    | Annotated[BottleneckLayer, Tag("bottleneck")]
     | Annotated[PoolLayer, Tag("pool")]
     | Annotated[FcLayer, Tag("fc")],
     Discriminator(_layer_tag),

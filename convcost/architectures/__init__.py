@@ -8,6 +8,7 @@ from typing import Any
 # name → (module, aliases). Modules are imported only when asked for.
 BUILTINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "mobilenet_v1": ("convcost.architectures.mobilenet_v1", ("mobilenet", "mobilenetv1")),
+    "mobilenet_v2": ("convcost.architectures.mobilenet_v2", ("mobilenetv2",)),
 }
 
 

@@ -18,9 +18,10 @@ _BN = {
 }
 
 
-def conventions(conv: Conventions) -> dict[str, Any]:
+def conventions(conv: Conventions, residual: bool = False) -> dict[str, Any]:
     """What was counted, stated with every result."""
     record: dict[str, Any] = {
+        **({"preset": conv.preset} if conv.preset else {}),
         "unit": "MACs",
         "macs": MACS,
         "bias": conv.bias,
@@ -28,6 +29,8 @@ def conventions(conv: Conventions) -> dict[str, Any]:
         "pooling": "free (no mult-adds, no parameters)",
         "activations": "free (ReLU, softmax)",
     }
+    if residual:
+        record["residual_adds"] = "free (additions, no multiplications, no parameters)"
     if conv.flops:
         record["flops"] = "FLOPs = 2 × MACs"
     return record
@@ -117,10 +120,13 @@ def layer_rows(report: LayerReport) -> list[dict[str, Any]]:
 
 
 def filter_shape(row: LayerRow) -> str:
-    """The filter as the paper's Table 1 writes it: 3×3×3×32, 3×3×32 dw, 1×1×32×64, 1024×1000."""
+    """The filter as the paper's Table 1 writes it: 3×3×3×32, 3×3×32 dw, 1×1×32×64, 1024×1000;
+    a residual add has no filter, it adds its block's input."""
     h, w, c = row.input
     if row.kind == "fc":
         return f"{h * w * c}×{row.output[2]}"
+    if row.kind == "add":
+        return "+ input"
     assert row.kernel is not None
     if row.kind == "pool":
         return f"pool {times(row.kernel)}"
@@ -152,7 +158,9 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
         "alpha": float(report.variant.alpha),
         "resolution": list(report.resolution),
         "classes": report.classes,
-        "conventions": conventions(report.conventions),
+        "conventions": conventions(
+            report.conventions, any(row.kind == "add" for row in report.rows)
+        ),
         "layers": [layer_row(row, flops) for row in report.rows],
         "total": cost(total, flops),
         "conv_baseline": {

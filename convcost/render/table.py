@@ -22,13 +22,15 @@ BAR_WIDTH = 6
 _SHORT_UNIT = {"mult-adds": "MACs", "FLOPs": "FLOPs"}
 
 
-def convention_line(conv: Conventions) -> str:
+def convention_line(conv: Conventions, residual: bool = False) -> str:
     unit = "FLOPs = 2×MACs; " if conv.flops else ""
     bias = "with bias" if conv.bias else "no bias"
     bn = _BN.get(conv.bn_params, f"BatchNorm {conv.bn_params}/channel")
+    preset = f"{conv.preset} convention: " if conv.preset else ""
+    free = "pooling, activations, residual adds" if residual else "pooling and activations"
     return (
-        f"{unit}mult-adds = multiply-accumulates (MACs)\n"
-        f"parameters: weights, {bias}, {bn}; pooling and activations free"
+        f"{preset}{unit}mult-adds = multiply-accumulates (MACs)\n"
+        f"parameters: weights, {bias}, {bn}; {free} free"
     )
 
 
@@ -206,6 +208,7 @@ _TYPE_NAMES = {
     "pw": "pointwise 1×1",
     "fc": "fully connected",
     "pool": "pool",
+    "add": "residual add",
 }
 
 
@@ -275,4 +278,5 @@ def print_NetworkReport(report: NetworkReport, console: Console, exact: bool = F
     show(console, _by_type(report, exact))
     if report.converted is not None:
         show(console, _side_by_side(report, exact))
-    console.print(convention_line(report.conventions), style="dim")
+    residual = any(row.kind == "add" for row in report.rows)
+    console.print(convention_line(report.conventions, residual), style="dim")
