@@ -233,7 +233,7 @@ def model(
         None,
         "--preset",
         help="Count as the paper (weights only), torchvision (--bias --bn-affine-only), keras "
-        "(--bias --bn) or tf-slim (weights only, 1001 classes). A flag that contradicts the "
+        "(--bias --bn) or tf-slim (weights only, 1001 classes, --min-channels 8). A flag that contradicts the "
         "preset is an error.",
     ),
     flops: bool = typer.Option(False, "--flops", help="Also report FLOPs = 2×MACs."),
@@ -260,7 +260,9 @@ def model(
 
     out = _format(fmt, json_flag)
     name_ = preset.value if preset else None
-    conventions, classes = resolve(name_, bias, bn, bn_affine_only, flops, classes)
+    conventions, classes, min_channels = resolve(
+        name_, bias, bn, bn_affine_only, flops, classes, min_channels
+    )
     size = Size(alpha, rho, _pair("--resolution", resolution), classes, min_channels)
     report = analyze_network(load_network(name), size, conventions, as_.value if as_ else None)
     emit(report, out, exact)

@@ -19,6 +19,7 @@ class Preset:
     bias: bool
     bn_params: int
     classes: int | None = None
+    min_channels: int | None = None
 
 
 PRESETS: dict[str, Preset] = {
@@ -28,8 +29,9 @@ PRESETS: dict[str, Preset] = {
     "torchvision": Preset(bias=True, bn_params=2),
     # Keras counts BatchNorm's moving mean/variance too (non-trainable params); Dense has a bias
     "keras": Preset(bias=True, bn_params=4),
-    # the TF-slim checkpoints' README tables: weights only, 1001 classes (background + 1000)
-    "tf-slim": Preset(bias=False, bn_params=0, classes=1001),
+    # the TF-slim checkpoints' README tables: weights only, 1001 classes (background + 1000),
+    # and its min_depth: no α-scaled layer below 8 channels
+    "tf-slim": Preset(bias=False, bn_params=0, classes=1001, min_channels=8),
 }
 
 _BN_TEXT = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
@@ -42,12 +44,14 @@ def resolve(
     bn_affine_only: bool = False,
     flops: bool = False,
     classes: int | None = None,
-) -> tuple[Conventions, int | None]:
-    """The conventions and classes of ``convcost model``'s flags, or a SpecError naming each flag
-    that contradicts the preset. ``--bn-affine-only`` implies ``--bn`` (2 per channel, not 4)."""
+    min_channels: int | None = None,
+) -> tuple[Conventions, int | None, int | None]:
+    """The conventions, classes and minimum channels of ``convcost model``'s flags, or a SpecError
+    naming each flag that contradicts the preset. ``--bn-affine-only`` implies ``--bn`` (2 per
+    channel, not 4)."""
     bn_params = 2 if bn_affine_only else 4 if bn else 0
     if preset is None:
-        return Conventions(bias=bias, bn_params=bn_params, flops=flops), classes
+        return Conventions(bias=bias, bn_params=bn_params, flops=flops), classes, min_channels
     chosen = PRESETS[preset]
     problems = []
     if bias and not chosen.bias:
@@ -59,9 +63,18 @@ def resolve(
         problems.append(
             f"--classes {classes} conflicts with --preset {preset} ({chosen.classes} classes)"
         )
+    if min_channels is not None and chosen.min_channels not in (None, min_channels):
+        problems.append(
+            f"--min-channels {min_channels} conflicts with --preset {preset} "
+            f"(at least {chosen.min_channels})"
+        )
     if problems:
         raise SpecError([f"{p}; drop one of them" for p in problems])
     conventions = Conventions(
         bias=chosen.bias, bn_params=chosen.bn_params, flops=flops, preset=preset
     )
-    return conventions, classes if classes is not None else chosen.classes
+    return (
+        conventions,
+        classes if classes is not None else chosen.classes,
+        min_channels if min_channels is not None else chosen.min_channels,
+    )

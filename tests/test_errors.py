@@ -14,7 +14,7 @@ HEAD = "name: t\ninput: {size: 32, channels: 3}\nlayers:\n"
     [
         (
             "  - {type: conv3d, filters: 8}\n",
-            "line 4: layers[0]: unknown layer type 'conv3d'; known types: conv, dw, pw, separable, pool, fc",
+            "line 4: layers[0]: unknown layer type 'conv3d'; known types: conv, dw, pw, separable, bottleneck, pool, fc",
         ),
         (
             "  - {type: conv, kernel_size: 3}\n",
