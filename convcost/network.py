@@ -280,98 +280,115 @@ def output_hw(where: str, hw: Pair, kernel: Pair, stride: Pair, padding: int | s
     return (out[0], out[1])
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every step of one evaluation shares: the variant and the conventions, resolved."""
+
+    alpha: Fraction
+    width: Width
+    min_channels: int
+    classes: int
+    bias: bool
+    bn_params: int
+
+    def scaled(self, filters: int, rule: str) -> int:
+        if rule == "never" or (rule == "up" and self.alpha <= 1):
+            return filters
+        w = self.width
+        return cost.scale_channels(filters, self.alpha, w.round, w.divisor, self.min_channels)
+
+    def with_bn(self, layer_cost: Cost, channels: int) -> Cost:
+        if not self.bn_params:
+            return layer_cost
+        return layer_cost + cost.batch_norm(channels, self.bn_params)
+
+    @property
+    def conv_bias(self) -> bool:
+        """A conv followed by BatchNorm has no bias: BN's β replaces it."""
+        return self.bias and not self.bn_params
+
+
+Step = tuple[Pair | None, int, Shape, Cost]
+"""What a primitive does to its input: (kernel shown, groups, output shape, cost)."""
+
+
+def _step_conv(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
+    h, w, c = shape
+    oh, ow = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
+    n = p.expansion * c if p.expansion else ctx.scaled(p.filters or c, p.scale)
+    if c % p.groups or n % p.groups:
+        raise SpecError(
+            f"{p.where}: groups {p.groups} must divide input channels {c} and filters {n}"
+        )
+    layer_cost = cost.conv((oh, ow), p.kernel, c, n, groups=p.groups, bias=ctx.conv_bias)
+    return p.kernel, p.groups, (oh, ow, n), ctx.with_bn(layer_cost, n)
+
+
+def _step_dw(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
+    h, w, c = shape
+    oh, ow = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
+    layer_cost = cost.depthwise((oh, ow), p.kernel, c, bias=ctx.conv_bias)
+    return p.kernel, c, (oh, ow, c), ctx.with_bn(layer_cost, c)
+
+
+def _step_pool(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
+    h, w, c = shape
+    if p.pool_global:
+        return (h, w), 1, (1, 1, c), cost.ZERO
+    oh, ow = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
+    return p.kernel, 1, (oh, ow, c), cost.ZERO
+
+
+def _step_fc(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
+    h, w, c = shape
+    units = p.filters or ctx.classes
+    return None, 1, (1, 1, units), cost.fully_connected(h * w * c, units, bias=ctx.bias)
+
+
+def _step_add(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
+    """A residual add costs no multiplications; it exists (as torchvision decides) only when the
+    block's output has its input's shape: stride 1 and as many channels out as in."""
+    return (None, 1, shape, cost.ZERO) if shape == block_input else None
+
+
+_STEPS: dict[Kind, Callable[[Prim, Shape, _Context, Shape], Step | None]] = {
+    "conv": _step_conv,
+    "pw": _step_conv,
+    "dw": _step_dw,
+    "pool": _step_pool,
+    "fc": _step_fc,
+    "add": _step_add,
+}
+"""Primitive kind → how it transforms a shape and what it costs: a new kind is one entry."""
+
+
 def evaluate(
     plan: Plan, variant: Variant = Variant(), conventions: Conventions = Conventions()
 ) -> list[LayerRow]:
     """Cost every primitive of the plan for one variant: exact ints, shapes chained layer to layer."""
-    width = plan.width
-    min_channels = variant.min_channels or width.min_channels
-    alpha = variant.alpha
-    classes = variant.classes or plan.classes
-    bn = conventions.bn_params
-    conv_bias = conventions.bias and bn == 0
+    ctx = _Context(
+        alpha=variant.alpha,
+        width=plan.width,
+        min_channels=variant.min_channels or plan.width.min_channels,
+        classes=variant.classes or plan.classes,
+        bias=conventions.bias,
+        bn_params=conventions.bn_params,
+    )
     h, w = variant.resolution or plan.input_size
-    c = plan.input_channels
+    shape: Shape = (h, w, plan.input_channels)
     rows: list[LayerRow] = []
-
-    def scaled(filters: int, rule: str) -> int:
-        if rule == "never" or (rule == "up" and alpha <= 1):
-            return filters
-        return cost.scale_channels(filters, alpha, width.round, width.divisor, min_channels)
-
-    block, block_input = "", (h, w, c)
+    block, block_input = "", shape
     for p in plan.prims:
-        kind = p.kind
-        index = len(rows)
         if p.block != block:
-            block, block_input = p.block, (h, w, c)
-        if kind == "add":
-            shape: Shape = (h, w, c)
-            if shape == block_input:  # as torchvision: stride 1 and input channels = output
-                rows.append(
-                    LayerRow(index, p.name, kind, p.block, None, (1, 1), 1, shape, shape, cost.ZERO)
-                )
+            block, block_input = p.block, shape
+        step = _STEPS[p.kind](p, shape, ctx, block_input)
+        if step is None:
             continue
-        if kind == "fc":
-            units = p.filters or classes
-            n_in = h * w * c
-            layer_cost = cost.fully_connected(n_in, units, bias=conventions.bias)
-            out: Shape = (1, 1, units)
-            rows.append(
-                LayerRow(index, p.name, kind, p.block, None, (1, 1), 1, (h, w, c), out, layer_cost)
-            )
-            h, w, c = out
-            continue
-        if kind == "pool":
-            oh, ow = (
-                (1, 1)
-                if p.pool_global
-                else output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
-            )
-            kernel = (h, w) if p.pool_global else p.kernel
-            rows.append(
-                LayerRow(
-                    index,
-                    p.name,
-                    kind,
-                    p.block,
-                    kernel,
-                    p.stride,
-                    1,
-                    (h, w, c),
-                    (oh, ow, c),
-                    cost.ZERO,
-                )
-            )
-            h, w = oh, ow
-            continue
-        oh, ow = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
-        if kind == "dw":
-            n, groups = c, c
-            layer_cost = cost.depthwise((oh, ow), p.kernel, c, bias=conv_bias)
-        else:
-            n = p.expansion * c if p.expansion else scaled(p.filters or c, p.scale)
-            groups = p.groups
-            if c % groups or n % groups:
-                raise SpecError(
-                    f"{p.where}: groups {groups} must divide input channels {c} and filters {n}"
-                )
-            layer_cost = cost.conv((oh, ow), p.kernel, c, n, groups=groups, bias=conv_bias)
-        if bn:
-            layer_cost = layer_cost + cost.batch_norm(n, bn)
+        kernel, groups, out, layer_cost = step
         rows.append(
             LayerRow(
-                index,
-                p.name,
-                kind,
-                p.block,
-                p.kernel,
-                p.stride,
-                groups,
-                (h, w, c),
-                (oh, ow, n),
-                layer_cost,
+                len(rows), p.name, p.kind, p.block, kernel, p.stride, groups, shape, out, layer_cost
             )
         )
-        h, w, c = oh, ow, n
+        shape = out
     return rows
