@@ -107,10 +107,7 @@ def compare_layer(
     alpha = cost.exact(size.alpha)
     m = cost.scale_channels(spec.channels, alpha)
     n = cost.scale_channels(spec.filters, alpha)
-    hw = spec.input_size
-    if size.rho is not None:
-        rho = cost.exact(size.rho)
-        hw = (cost.scale_side(hw[0], rho), cost.scale_side(hw[1], rho))
+    hw = input_resolution(spec.input_size, Size(rho=size.rho))
     out = output_hw(where, hw, spec.kernel_size, spec.stride, spec.padding)
     return LayerComparison(
         name=spec.name,
