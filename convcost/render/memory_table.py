@@ -51,7 +51,7 @@ def memory_lines(options: Options) -> list[str]:
         lines += [
             "est. time: an ESTIMATE from the roofline model, not a measurement:",
             "  max(FLOPs / peak FLOP/s, bytes / bandwidth) per layer, FLOPs = 2×MACs",
-            f"device: {d.name} [{d.path}]",
+            f"device ({d.path}): {d.name}",
             f"  {float(d.peak_gflops[options.dtype]):g} GFLOP/s {options.dtype}, "
             f"{float(d.memory_gbps):g} GB/s: memory-bound below {float(ridge):.3g} FLOPs/byte "
             f"({float(ridge / 2):.3g} MAC/B)",
