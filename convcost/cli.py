@@ -227,6 +227,61 @@ def layer(
     emit(analyze_layer_memory(report, options), out, exact)
 
 
+@app.command()
+def measure(
+    input_size: str | None = typer.Option(
+        None, "--input-size", "-i", metavar="D_F", help="D_F, input side: an int, or HxW."
+    ),
+    channels: str | None = typer.Option(
+        None, "--channels", "-m", metavar="M", help="M, input channels."
+    ),
+    kernel_size: str | None = typer.Option(
+        None, "--kernel-size", "-k", metavar="D_K", help="D_K, kernel side: an int, or KhxKw."
+    ),
+    filters: str | None = typer.Option(
+        None, "--filters", "-n", metavar="N", help="N, filters (output channels)."
+    ),
+    stride: str | None = typer.Option(
+        None, "--stride", "-s", metavar="S", help="S, stride: an int or SHxSW; default 1."
+    ),
+    padding: str | None = typer.Option(
+        None, "--padding", "-p", metavar="P", help="P: an int >= 0, 'same' or 'valid'; default 0."
+    ),
+    alpha: float = ALPHA,
+    rho: float | None = RHO,
+    spec: str | None = typer.Option(
+        None, "--spec", metavar="FILE", help="YAML layer spec (as convcost layer); - reads stdin."
+    ),
+    device: str | None = DEVICE,
+    threads: int = typer.Option(1, "--threads", min=1, help="torch threads (CPUs pinned)."),
+    repeats: int = typer.Option(30, "--repeats", min=1, help="Timed rounds; the median is shown."),
+    warmup: int = typer.Option(5, "--warmup", min=0, help="Untimed rounds first."),
+    fmt: Format = FORMAT,
+    json_flag: bool = JSON,
+    exact: bool = EXACT,
+) -> None:
+    """Time a convolution with PyTorch on this CPU: standard vs depthwise-separable, measured
+    beside the mult-adds (and the roofline estimate with --device). Needs the torch extra."""
+    if device == "list":
+        return _list_devices()
+    from convcost.load import load_layers
+    from convcost.measure import Setup, measure_layers
+    from convcost.memory import analyze_layer_memory
+    from convcost.report import Size, analyze_layers
+
+    given = zip(
+        ("input_size", "channels", "kernel_size", "filters", "stride", "padding"),
+        (input_size, channels, kernel_size, filters, stride, padding),
+        strict=True,
+    )
+    flags = {key: ("--" + key.replace("_", "-"), value) for key, value in given}
+    out = _format(fmt, json_flag)
+    layers, listed = load_layers(spec, flags)
+    report = analyze_layers(layers, Size(alpha=alpha, rho=rho), listed=listed)
+    memory = analyze_layer_memory(report, _memory_options(True, None, device))
+    emit(measure_layers(memory, Setup(threads, repeats, warmup)), out, exact)
+
+
 def _list_models() -> None:
     from convcost import architectures
 

@@ -11,6 +11,7 @@ from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
 
 if TYPE_CHECKING:  # the memory modules load only when --memory or --device asks for them
+    from convcost.measure import MeasureReport
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
 
 
@@ -40,3 +41,9 @@ def render_NetworkMemoryReport(report: NetworkMemoryReport) -> str:
     from convcost.render import memory_records
 
     return table(memory_records.network_memory_rows(report))
+
+
+def render_MeasureReport(report: MeasureReport) -> str:
+    from convcost.render import memory_records
+
+    return table(memory_records.measure_rows(report))

@@ -9,6 +9,7 @@ from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
 
 if TYPE_CHECKING:  # the memory modules load only when --memory or --device asks for them
+    from convcost.measure import MeasureReport
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
 
 
@@ -85,3 +86,11 @@ def render_NetworkMemoryReport(report: NetworkMemoryReport) -> str:
         **memory_records.memory_conventions(report.options),
     }
     return table(rows) + _caption(caption)
+
+
+def render_MeasureReport(report: MeasureReport) -> str:
+    from convcost.render import memory_records
+
+    record = memory_records.measure_report(report)
+    caption = {**record["conventions"], **record["memory_conventions"], **record["measurement"]}
+    return table(memory_records.measure_rows(report)) + _caption(caption)

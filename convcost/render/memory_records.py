@@ -4,7 +4,7 @@ report's record is its mult-add record with the memory fields added."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convcost.memory import (
     VARIANTS,
@@ -17,6 +17,9 @@ from convcost.memory import (
     Traffic,
 )
 from convcost.render import records
+
+if TYPE_CHECKING:
+    from convcost.measure import LayerTimes, MeasureReport
 from convcost.report import ratio
 
 
@@ -187,4 +190,53 @@ def network_memory_rows(report: NetworkMemoryReport) -> list[dict[str, Any]]:
     timed = bool(report.rooflines)
     for i, row in enumerate(rows):
         _add_columns(row, report.traffic[i], report.rooflines[i] if timed else None)
+    return rows
+
+
+# --- convcost measure ------------------------------------------------------------------------------
+
+
+def measurement(report: MeasureReport) -> dict[str, Any]:
+    setup = report.setup
+    return {
+        "what": "wall time of torch.nn.Conv2d forward passes on this machine's CPU: "
+        "float32, batch 1, NCHW, no bias; separable = depthwise then pointwise",
+        "statistic": f"median of {setup.repeats} rounds after {setup.warmup} warm-up rounds, "
+        "variants alternating within each round",
+        "torch": report.torch_version,
+        "threads": report.threads,
+        "pinned_cpus": list(report.cpus),
+        "repeats": setup.repeats,
+        "warmup": setup.warmup,
+        "machine": report.machine,
+    }
+
+
+def layer_times(times: LayerTimes) -> dict[str, Any]:
+    seconds = times.seconds
+    return {
+        "measured": {
+            **{v: float(seconds[v]) for v in VARIANTS},
+            "ratio": {"seconds": float(seconds["separable"] / seconds["standard"])},
+        }
+    }
+
+
+def measure_report(report: MeasureReport) -> dict[str, Any]:
+    record = layer_memory_report(report.memory)
+    per_layer = [layer_times(t) for t in report.layers]
+    if len(per_layer) == 1:
+        record.update(per_layer[0])
+    else:
+        for entry, extra in zip(record["layers"], per_layer, strict=True):
+            entry.update(extra)
+    record["measurement"] = measurement(report)
+    return record
+
+
+def measure_rows(report: MeasureReport) -> list[dict[str, Any]]:
+    rows = layer_memory_rows(report.memory)
+    flat = [(t, v) for t in report.layers for v in VARIANTS]
+    for row, (t, variant) in zip(rows, flat, strict=True):
+        row["measured_seconds"] = float(t.seconds[variant])
     return rows

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from convcost.measure import MeasureReport
 from convcost.memory import (
     VARIANTS,
     LayerMemory,
@@ -24,6 +25,7 @@ from convcost.render.table import (
     BAR_WIDTH,
     _kind,
     _layer_table,
+    _layer_title,
     _new_table,
     _side_by_side,
     _summary,
@@ -285,3 +287,65 @@ def print_NetworkMemoryReport(
     if base.converted is not None:
         show(console, _side_by_side(base, exact))
     _footer(console, base.conventions, report.options)
+
+
+# --- convcost measure ------------------------------------------------------------------------------
+
+
+def _measure_table(
+    layer: LayerComparison, memory: LayerMemory, seconds: dict[str, Fraction], exact: bool
+) -> Table:
+    timed = bool(memory.rooflines)
+    std = seconds["standard"]
+    table = _new_table(_layer_title(layer))
+    table.add_column("variant")
+    table.add_column("mult-adds", justify="right")
+    table.add_column("× std", justify="right")
+    if timed:
+        table.add_column("est. time", justify="right")
+        table.add_column("× std", justify="right")
+    table.add_column("measured", justify="right")
+    table.add_column("× std", justify="right")
+    for variant in VARIANTS:
+        macs = getattr(layer, variant).macs
+        cells = [variant, human(macs, exact), decimal(ratio(macs, layer.standard.macs), 3)]
+        if timed:
+            r = memory.rooflines
+            cells += [
+                duration(r[variant].seconds),
+                decimal(r[variant].seconds / r["standard"].seconds, 3),
+            ]
+        cells += [duration(seconds[variant]), decimal(seconds[variant] / std, 3)]
+        style = "bold" if variant in ("standard", "separable") else None
+        table.add_row(*cells, style=style)
+    sep = seconds["separable"]
+    table.caption = (
+        f"separable is {float(1 / layer.ratio_macs):.1f}× fewer mult-adds, "
+        f"{float(std / sep):.1f}× faster measured"
+        + (
+            f", {float(memory.rooflines['standard'].seconds / memory.rooflines['separable'].seconds):.1f}× estimated"
+            if timed
+            else ""
+        )
+    )
+    return table
+
+
+def print_MeasureReport(report: MeasureReport, console: Console, exact: bool = False) -> None:
+    base = report.memory.base
+    for layer, memory, times_ in zip(base.layers, report.memory.layers, report.layers, strict=True):
+        show(console, _measure_table(layer, memory, times_.seconds, exact))
+    setup = report.setup
+    pinned = f", pinned to CPU {', '.join(map(str, report.cpus))}" if report.cpus else ""
+    lines = [
+        f"measured: torch {report.torch_version} on {report.machine},",
+        f"  {report.threads} thread{'s' if report.threads != 1 else ''}{pinned}; "
+        "float32, batch 1, NCHW, no bias;",
+        f"  median of {setup.repeats} rounds after {setup.warmup} warm-up, variants alternating;",
+        "  separable = dw then pw, run back to back",
+    ]
+    for line in lines:
+        console.print(Text(line, style="dim"))
+    if report.memory.options.device is not None:
+        for line in memory_lines(report.memory.options)[3:]:
+            console.print(Text(line, style="dim"))

@@ -19,6 +19,7 @@ from convcost.render.units import decimal, human, percent, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 
 if TYPE_CHECKING:
+    from convcost.measure import MeasureReport
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
 
 _BN = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
@@ -299,3 +300,9 @@ def print_NetworkMemoryReport(
     from convcost.render import memory_table
 
     memory_table.print_NetworkMemoryReport(report, console, exact)
+
+
+def print_MeasureReport(report: MeasureReport, console: Console, exact: bool = False) -> None:
+    from convcost.render import memory_table
+
+    memory_table.print_MeasureReport(report, console, exact)
