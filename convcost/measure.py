@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from convcost.cost import output_side
 from convcost.errors import MissingExtraError, SpecError
 from convcost.memory import VARIANTS, LayerMemoryReport
 
@@ -72,8 +73,12 @@ def _torch() -> Any:
 
 
 def _padding(layer: LayerComparison) -> tuple[tuple[int, int, int, int] | None, tuple[int, int]]:
-    """(explicit zero-pad left, right, top, bottom or None, conv padding) giving the output
-    size convcost computed: 'same' is TF's rule, the extra pixel going to the bottom/right."""
+    """(explicit zero-pad left, right, top, bottom or None, conv padding) giving the output size
+    convcost computed. TF's 'same' pads an odd total with the extra pixel at the bottom/right;
+    torch pads symmetrically, and an extra ZeroPad2d layer would be timed too (and sends torch to
+    a much slower path here). So an odd total is rounded up to a symmetric padding whenever that
+    gives the same D_G (always for stride > 1): the same output positions and mult-adds, one
+    zero row moved from the bottom to the top. Otherwise (an even kernel at stride 1) ZeroPad2d."""
     if layer.padding != "same":
         p = 0 if layer.padding == "valid" else int(layer.padding)
         return None, (p, p)
@@ -81,8 +86,13 @@ def _padding(layer: LayerComparison) -> tuple[tuple[int, int, int, int] | None, 
         max((layer.output[a] - 1) * layer.stride[a] + layer.kernel[a] - layer.input[a], 0)
         for a in (0, 1)
     ]
-    if all(t % 2 == 0 for t in totals):
-        return None, (totals[0] // 2, totals[1] // 2)
+    symmetric = tuple((t + 1) // 2 for t in totals)
+    if all(
+        output_side(layer.input[a], layer.kernel[a], layer.stride[a], symmetric[a])
+        == layer.output[a]
+        for a in (0, 1)
+    ):
+        return None, (symmetric[0], symmetric[1])
     th, tw = totals
     return (tw // 2, tw - tw // 2, th // 2, th - th // 2), (0, 0)
 

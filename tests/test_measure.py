@@ -57,36 +57,22 @@ def test_measures_every_variant(run: Run) -> None:
 
 @needs_torch
 @pytest.mark.parametrize(
-    ("size", "stride", "padding"),
+    ("size", "kernel", "stride", "padding"),
     [
-        ("8", "2", "same"),
-        ("7", "2", "same"),
-        ("9", "1", "same"),
-        ("9", "2", "1"),
-        ("9", "1", "valid"),
+        ("8", "3", "2", "same"),  # odd total padding: symmetric, same D_G
+        ("7", "3", "2", "same"),
+        ("9", "3", "1", "same"),
+        ("9", "3", "2", "1"),
+        ("9", "3", "1", "valid"),
+        ("9", "2", "1", "same"),  # an even kernel at stride 1: the ZeroPad2d path
     ],
 )
-def test_torch_layers_have_convcost_shapes(run: Run, size: str, stride: str, padding: str) -> None:
+def test_torch_layers_have_convcost_shapes(
+    run: Run, size: str, kernel: str, stride: str, padding: str
+) -> None:
     # the command checks torch's output shape against convcost's D_G and fails loudly if they differ
-    result = run(
-        "measure",
-        "-i",
-        size,
-        "-m",
-        "4",
-        "-k",
-        "3",
-        "-n",
-        "8",
-        "-s",
-        stride,
-        "-p",
-        padding,
-        "--repeats",
-        "1",
-        "--warmup",
-        "0",
-    )
+    args = ("-i", size, "-m", "4", "-k", kernel, "-n", "8", "-s", stride, "-p", padding)
+    result = run("measure", *args, "--repeats", "1", "--warmup", "0")
     assert result.exit_code == 0, result.stderr
 
 
