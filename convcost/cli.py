@@ -86,6 +86,57 @@ RHO = typer.Option(
 BIAS = typer.Option(False, "--bias", help="Count bias parameters (mult-adds unchanged).")
 
 
+class Dtype(str, Enum):
+    float32 = "float32"
+    float16 = "float16"
+    bfloat16 = "bfloat16"
+    int8 = "int8"
+
+
+MEMORY = typer.Option(
+    False,
+    "--memory",
+    help="Also bytes moved per layer (input + weights + output, each once) and arithmetic "
+    "intensity (mult-adds per byte).",
+)
+DTYPE = typer.Option(
+    None,
+    "--dtype",
+    help="Bytes per value for --memory: float32 (4) [default], float16, bfloat16 (2), int8 (1). "
+    "Implies --memory.",
+)
+DEVICE = typer.Option(
+    None,
+    "--device",
+    "--roofline",
+    metavar="PROFILE",
+    help="Roofline time estimate per layer (a model, not a measurement) on a device profile: "
+    "a shipped name or a YAML file; 'list' shows the shipped ones. Implies --memory.",
+)
+
+
+def _memory_options(memory: bool, dtype: Dtype | None, device: str | None) -> Any:
+    """The memory options asked for (a ``memory.Options``), or None for mult-adds only."""
+    if not (memory or dtype or device):
+        return None
+    from convcost.memory import Options
+
+    name = dtype.value if dtype else "float32"
+    if device is None:
+        return Options(name)
+    from convcost.device import load_device, require_dtype
+
+    profile = load_device(device)
+    require_dtype(profile, name)
+    return Options(name, profile)
+
+
+def _list_devices() -> None:
+    from convcost.device import list_text
+
+    sys.stdout.write(list_text())
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"convcost {__version__}")
@@ -163,11 +214,16 @@ def layer(
         metavar="FILE",
         help="YAML spec (one layer, or layers: [...]); - reads stdin. Flags override it.",
     ),
+    memory: bool = MEMORY,
+    dtype: Dtype | None = DTYPE,
+    device: str | None = DEVICE,
     fmt: Format = FORMAT,
     json_flag: bool = JSON,
     exact: bool = EXACT,
 ) -> None:
     """Cost one convolution as a standard conv and as depthwise + pointwise (separable)."""
+    if device == "list":
+        return _list_devices()
     from convcost.load import load_layers
     from convcost.report import Size, analyze_layers
 
@@ -182,7 +238,67 @@ def layer(
     out = _format(fmt, json_flag)
     layers, listed = load_layers(spec, flags)
     report = analyze_layers(layers, Size(alpha=alpha, rho=rho), bias=bias, listed=listed)
-    emit(report, out, exact)
+    options = _memory_options(memory, dtype, device)
+    if options is None:
+        return emit(report, out, exact)
+    from convcost.memory import analyze_layer_memory
+
+    emit(analyze_layer_memory(report, options), out, exact)
+
+
+@app.command()
+def measure(
+    input_size: str | None = typer.Option(
+        None, "--input-size", "-i", metavar="D_F", help="D_F, input side: an int, or HxW."
+    ),
+    channels: str | None = typer.Option(
+        None, "--channels", "-m", metavar="M", help="M, input channels."
+    ),
+    kernel_size: str | None = typer.Option(
+        None, "--kernel-size", "-k", metavar="D_K", help="D_K, kernel side: an int, or KhxKw."
+    ),
+    filters: str | None = typer.Option(
+        None, "--filters", "-n", metavar="N", help="N, filters (output channels)."
+    ),
+    stride: str | None = typer.Option(
+        None, "--stride", "-s", metavar="S", help="S, stride: an int or SHxSW; default 1."
+    ),
+    padding: str | None = typer.Option(
+        None, "--padding", "-p", metavar="P", help="P: an int >= 0, 'same' or 'valid'; default 0."
+    ),
+    alpha: float = ALPHA,
+    rho: float | None = RHO,
+    spec: str | None = typer.Option(
+        None, "--spec", metavar="FILE", help="YAML layer spec (as convcost layer); - reads stdin."
+    ),
+    device: str | None = DEVICE,
+    threads: int = typer.Option(1, "--threads", min=1, help="torch threads (CPUs pinned)."),
+    repeats: int = typer.Option(30, "--repeats", min=1, help="Timed rounds; the median is shown."),
+    warmup: int = typer.Option(5, "--warmup", min=0, help="Untimed rounds first."),
+    fmt: Format = FORMAT,
+    json_flag: bool = JSON,
+    exact: bool = EXACT,
+) -> None:
+    """Time a convolution with PyTorch on this CPU: standard vs depthwise-separable, measured
+    beside the mult-adds (and the roofline estimate with --device). Needs the torch extra."""
+    if device == "list":
+        return _list_devices()
+    from convcost.load import load_layers
+    from convcost.measure import Setup, measure_layers
+    from convcost.memory import analyze_layer_memory
+    from convcost.report import Size, analyze_layers
+
+    given = zip(
+        ("input_size", "channels", "kernel_size", "filters", "stride", "padding"),
+        (input_size, channels, kernel_size, filters, stride, padding),
+        strict=True,
+    )
+    flags = {key: ("--" + key.replace("_", "-"), value) for key, value in given}
+    out = _format(fmt, json_flag)
+    layers, listed = load_layers(spec, flags)
+    report = analyze_layers(layers, Size(alpha=alpha, rho=rho), listed=listed)
+    memory = analyze_layer_memory(report, _memory_options(True, None, device))
+    emit(measure_layers(memory, Setup(threads, repeats, warmup)), out, exact)
 
 
 def _list_models() -> None:
@@ -243,6 +359,9 @@ def model(
         help="What-if: 'standard' turns every dw+pw pair into one standard conv (Conv MobileNet); "
         "'separable' turns every standard conv with kernel > 1 into dw+pw.",
     ),
+    memory: bool = MEMORY,
+    dtype: Dtype | None = DTYPE,
+    device: str | None = DEVICE,
     fmt: Format = FORMAT,
     json_flag: bool = JSON,
     exact: bool = EXACT,
@@ -250,6 +369,8 @@ def model(
     """Layer-by-layer mult-adds and parameters of a whole network at any α and resolution."""
     if list_models:
         return _list_models()
+    if device == "list":
+        return _list_devices()
     if name is None:
         raise SpecError(
             "NAME: missing; give a built-in network (convcost model --list) or a YAML file"
@@ -265,7 +386,12 @@ def model(
     )
     size = Size(alpha, rho, _pair("--resolution", resolution), classes, min_channels)
     report = analyze_network(load_network(name), size, conventions, as_.value if as_ else None)
-    emit(report, out, exact)
+    options = _memory_options(memory, dtype, device)
+    if options is None:
+        return emit(report, out, exact)
+    from convcost.memory import analyze_network_memory
+
+    emit(analyze_network_memory(report, options), out, exact)
 
 
 def _pair(flag: str, value: str | None) -> tuple[int, int] | None:
@@ -281,14 +407,20 @@ def _pair(flag: str, value: str | None) -> tuple[int, int] | None:
 
 @app.command()
 def schema(
-    kind: str = typer.Argument("network", help="'network' (convcost model specs) or 'layer'."),
+    kind: str = typer.Argument(
+        "network", help="'network' (convcost model specs), 'layer' or 'device' (--device profiles)."
+    ),
 ) -> None:
     """Print the JSON Schema of the YAML spec format, for editors to validate and complete specs."""
     import json
 
     from convcost import spec
 
-    models: dict[str, type[BaseModel]] = {"network": spec.NetworkSpec, "layer": spec.LayerSpec}
+    models: dict[str, type[BaseModel]] = {
+        "network": spec.NetworkSpec,
+        "layer": spec.LayerSpec,
+        "device": spec.DeviceSpec,
+    }
     if kind not in models:
         raise SpecError(f"KIND: {kind!r} is not allowed: must be one of {', '.join(models)}")
     document = models[kind].model_json_schema(by_alias=True)

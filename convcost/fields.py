@@ -6,6 +6,7 @@ Each raises ValueError with what is allowed; pydantic wraps that into its locate
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -72,6 +73,16 @@ def parse_repeat(value: Any) -> int:
     if count > MAX_REPEAT:
         raise ValueError(f"must be at most {MAX_REPEAT} (a larger repeat is almost surely a typo)")
     return count
+
+
+def parse_rate(value: Any) -> float:
+    """A throughput (GFLOP/s, GB/s): a finite number > 0; a zero bandwidth would make every
+    layer take forever."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError("must be a number > 0")
+    if value <= 0:
+        raise ValueError("must be a number > 0")
+    return float(value)
 
 
 LAYER_DEFAULTS: dict[str, dict[str, Any]] = {

@@ -27,6 +27,7 @@ from convcost.fields import (
     parse_padding,
     parse_pair,
     parse_positive_int,
+    parse_rate,
     parse_repeat,
 )
 
@@ -271,3 +272,37 @@ class NetworkSpec(_Model):
     def normalized(self) -> dict[str, Any]:
         """The plain-data form the engine compiles (every field present, pairs as tuples)."""
         return self.model_dump(by_alias=True)
+
+
+# --- device profiles, for `--device` (convcost.device loads them) ---------------------------------
+
+Rate = Annotated[
+    float, PlainValidator(parse_rate), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
+]
+DTYPES = ("float32", "float16", "bfloat16", "int8")
+
+
+class PeakSpec(_Model):
+    """Peak arithmetic throughput per dtype, in 10⁹ FLOP/s (10⁹ OP/s for int8); list only the
+    dtypes the device has figures for."""
+
+    float32: Rate | None = None
+    float16: Rate | None = None
+    bfloat16: Rate | None = None
+    int8: Rate | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> PeakSpec:
+        if all(getattr(self, dtype) is None for dtype in DTYPES):
+            raise ValueError(f"must give at least one of {', '.join(DTYPES)}")
+        return self
+
+
+class DeviceSpec(_Model):
+    """A device profile for the roofline estimate (``--device``)."""
+
+    name: str = Field(min_length=1, description="what the device is")
+    peak_gflops: PeakSpec = Field(description="peak GFLOP/s per dtype (GOP/s for int8)")
+    memory_gbps: Rate = Field(description="memory bandwidth in GB/s (10⁹ bytes per second)")
+    source: str = Field(min_length=1, description="where the figures come from")
+    notes: str = Field("", description="caveats: what the figures assume")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
+
+if TYPE_CHECKING:  # the memory modules load only when --memory or --device asks for them
+    from convcost.measure import MeasureReport
+    from convcost.memory import LayerMemoryReport, NetworkMemoryReport
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
@@ -25,3 +29,21 @@ def render_LayerReport(report: LayerReport) -> str:
 
 def render_NetworkReport(report: NetworkReport) -> str:
     return table(records.network_rows(report))
+
+
+def render_LayerMemoryReport(report: LayerMemoryReport) -> str:
+    from convcost.render import memory_records
+
+    return table(memory_records.layer_memory_rows(report))
+
+
+def render_NetworkMemoryReport(report: NetworkMemoryReport) -> str:
+    from convcost.render import memory_records
+
+    return table(memory_records.network_memory_rows(report))
+
+
+def render_MeasureReport(report: MeasureReport) -> str:
+    from convcost.render import memory_records
+
+    return table(memory_records.measure_rows(report))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
+
+if TYPE_CHECKING:  # the memory modules load only when --memory or --device asks for them
+    from convcost.measure import MeasureReport
+    from convcost.memory import LayerMemoryReport, NetworkMemoryReport
 
 
 def dumps(record: Any) -> str:
@@ -19,3 +23,21 @@ def render_LayerReport(report: LayerReport) -> str:
 
 def render_NetworkReport(report: NetworkReport) -> str:
     return dumps(records.network_report(report))
+
+
+def render_LayerMemoryReport(report: LayerMemoryReport) -> str:
+    from convcost.render import memory_records
+
+    return dumps(memory_records.layer_memory_report(report))
+
+
+def render_NetworkMemoryReport(report: NetworkMemoryReport) -> str:
+    from convcost.render import memory_records
+
+    return dumps(memory_records.network_memory_report(report))
+
+
+def render_MeasureReport(report: MeasureReport) -> str:
+    from convcost.render import memory_records
+
+    return dumps(memory_records.measure_report(report))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
+
+if TYPE_CHECKING:  # the memory modules load only when --memory or --device asks for them
+    from convcost.measure import MeasureReport
+    from convcost.memory import LayerMemoryReport, NetworkMemoryReport
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
@@ -48,3 +52,45 @@ def render_NetworkReport(report: NetworkReport) -> str:
     )
     conv = records.conventions(report.conventions)
     return table(rows) + _caption(conv)
+
+
+def render_LayerMemoryReport(report: LayerMemoryReport) -> str:
+    from convcost.render import memory_records
+
+    conv = memory_records.layer_memory_report(report)
+    caption = {**conv["conventions"], **conv["memory_conventions"]}
+    return table(memory_records.layer_memory_rows(report)) + _caption(caption)
+
+
+def render_NetworkMemoryReport(report: NetworkMemoryReport) -> str:
+    from convcost.render import memory_records
+
+    rows = memory_records.network_memory_rows(report)
+    total = report.total
+    rows.append(
+        {key: "" for key in rows[0]}
+        | {"name": "total", "macs_share": 1.0}
+        | records.cost(report.base.total, report.base.conventions.flops)
+        | {
+            "activation_bytes": "",
+            "weight_bytes": total.weight_bytes,
+            "total_bytes": total.total_bytes,
+            "macs_per_byte": round(float(total.intensity), 4),
+        }
+    )
+    estimate = report.total_roofline
+    if estimate is not None:
+        rows[-1]["est_seconds"] = float(estimate.seconds)
+    caption = {
+        **records.conventions(report.base.conventions),
+        **memory_records.memory_conventions(report.options),
+    }
+    return table(rows) + _caption(caption)
+
+
+def render_MeasureReport(report: MeasureReport) -> str:
+    from convcost.render import memory_records
+
+    record = memory_records.measure_report(report)
+    caption = {**record["conventions"], **record["memory_conventions"], **record["measurement"]}
+    return table(memory_records.measure_rows(report)) + _caption(caption)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -16,6 +17,10 @@ from convcost.network import Conventions, LayerRow
 from convcost.render import records
 from convcost.render.units import decimal, human, percent, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
+
+if TYPE_CHECKING:
+    from convcost.measure import MeasureReport
+    from convcost.memory import LayerMemoryReport, NetworkMemoryReport
 
 _BN = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
 BAR_WIDTH = 6
@@ -280,3 +285,28 @@ def print_NetworkReport(report: NetworkReport, console: Console, exact: bool = F
         show(console, _side_by_side(report, exact))
     residual = any(row.kind == "add" for row in report.rows)
     console.print(convention_line(report.conventions, residual), style="dim")
+
+
+# --- --memory / --device (convcost.render.memory_table, imported when asked for) ---------------
+
+
+def print_LayerMemoryReport(
+    report: LayerMemoryReport, console: Console, exact: bool = False
+) -> None:
+    from convcost.render import memory_table
+
+    memory_table.print_LayerMemoryReport(report, console, exact)
+
+
+def print_NetworkMemoryReport(
+    report: NetworkMemoryReport, console: Console, exact: bool = False
+) -> None:
+    from convcost.render import memory_table
+
+    memory_table.print_NetworkMemoryReport(report, console, exact)
+
+
+def print_MeasureReport(report: MeasureReport, console: Console, exact: bool = False) -> None:
+    from convcost.render import memory_table
+
+    memory_table.print_MeasureReport(report, console, exact)

@@ -48,3 +48,35 @@ def times(shape: Sequence[int]) -> str:
 def side(pair: Sequence[int]) -> str:
     """(3, 3) → '3', (3, 5) → '3×5': a square pair is written once."""
     return str(pair[0]) if pair[0] == pair[1] else times(pair)
+
+
+_BYTE_UNITS = ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB"))
+
+
+def human_bytes(n: int, exact: bool = False) -> str:
+    """Bytes in decimal (SI) units, as bandwidths are quoted (GB/s = 10⁹ bytes/s).
+
+    >>> human_bytes(4816896), human_bytes(1292), human_bytes(401408), human_bytes(1292, exact=True)
+    ('4.8 MB', '1.3 kB', '401.4 kB', '1,292 B')
+    """
+    if exact or abs(n) < 1000:
+        return f"{n:,} B"
+    for size, unit in _BYTE_UNITS:
+        if abs(n) >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} B"  # pragma: no cover
+
+
+def duration(seconds: Fraction | float) -> str:
+    """A short time with three significant digits: s, ms, µs or ns.
+
+    >>> duration(Fraction(531, 10**6)), duration(0.016), duration(Fraction(1292, 50 * 10**9))
+    ('531 µs', '16.0 ms', '25.8 ns')
+    """
+    value = float(seconds)
+    if value == 0:
+        return "0"
+    for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "µs")):
+        if abs(value) >= scale:
+            return f"{value / scale:#.3g}".rstrip(".") + f" {unit}"
+    return f"{value / 1e-9:#.3g}".rstrip(".") + " ns"
