@@ -18,7 +18,7 @@ intensity (FLOPs per byte) is below the device's ridge point ``peak FLOP/s / ban
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
@@ -118,7 +118,11 @@ def traffic(cost: Cost, input: Shape, output: Shape, dtype: str = "float32") -> 
 
 
 def row_traffic(row: LayerRow, dtype: str = "float32") -> Traffic:
-    return traffic(row.cost, row.input, row.output, dtype)
+    """A residual add reads two operands (the block's input and its output) and writes one."""
+    t = traffic(row.cost, row.input, row.output, dtype)
+    if row.kind == "add":
+        t = replace(t, input_elements=2 * t.input_elements)
+    return t
 
 
 def total(items: Iterable[Traffic], bytes_per_value: int) -> Traffic:
@@ -288,11 +292,17 @@ class Peak:
 
 
 def peak_activation(rows: Sequence[LayerRow], bytes_per_value: int) -> Peak:
-    """Running layer by layer, only a layer's input and output must be alive at once (no skip
-    connections in a sequential network); the peak is the largest such pair."""
+    """Running layer by layer, a layer's input and output must be alive at once; inside a block
+    that ends in a residual add, the block's input stays alive too, until the add. The peak is the
+    largest such set."""
+    residual = {row.block for row in rows if row.kind == "add"}
+    first: dict[str, LayerRow] = {}
     best = Peak(0, -1, "")
     for row in rows:
-        size = (elements(row.input) + elements(row.output)) * bytes_per_value
+        start = first.setdefault(row.block, row)
+        inside = row.block in residual and row is not start and row.kind != "add"
+        held = elements(start.input) if inside else 0  # the skip connection's operand
+        size = (elements(row.input) + elements(row.output) + held) * bytes_per_value
         if size > best.bytes:
             best = Peak(size, row.index, row.name)
     return best

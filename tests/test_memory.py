@@ -269,3 +269,25 @@ def test_plain_json_path_stays_light() -> None:
 
 def test_layer_memory_golden(run: Run, golden) -> None:  # type: ignore[no-untyped-def]
     golden("layer_table3_device.txt", run(*TABLE3, "--device", "desktop-cpu").stdout)
+
+
+def test_residual_block_keeps_its_input_alive_and_the_add_reads_two_operands(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """8×8×16 through a t = 2 bottleneck with a residual add, float32, derived by hand."""
+    spec = tmp_path / "residual.yaml"
+    spec.write_text(
+        "name: r\ninput: {size: 8, channels: 16}\ndefaults: {padding: same}\n"
+        "layers:\n  - {type: bottleneck, name: b, t: 2, c: 16, n: 1, s: 1}\n"
+    )
+    data = run.json("model", str(spec), "--memory")
+    x, hidden = 8 * 8 * 16, 8 * 8 * 32
+    add = data["layers"][3]
+    assert add["type"] == "add"
+    assert (
+        add["memory"]["total_bytes"] == (2 * x + x) * 4
+    )  # reads block input and output, writes one
+    # the dw runs while the block input waits for the add: hidden in + hidden out + x held
+    assert data["memory"]["peak_activation"] == {
+        "bytes": (hidden + hidden + x) * 4,
+        "layer": "b/dw",
+        "index": 1,
+    }
