@@ -9,9 +9,12 @@ from typing import Any
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
+from convcost.sweep import FitReport, SweepReport
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -25,3 +28,11 @@ def render_LayerReport(report: LayerReport) -> str:
 
 def render_NetworkReport(report: NetworkReport) -> str:
     return table(records.network_rows(report))
+
+
+def render_SweepReport(report: SweepReport) -> str:
+    return table(records.flat(records.sweep_rows(report)))
+
+
+def render_FitReport(report: FitReport) -> str:
+    return table(records.flat(records.fit_rows(report)))

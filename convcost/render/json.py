@@ -7,6 +7,7 @@ from typing import Any
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
+from convcost.sweep import FitReport, SweepReport
 
 
 def dumps(record: Any) -> str:
@@ -19,3 +20,11 @@ def render_LayerReport(report: LayerReport) -> str:
 
 def render_NetworkReport(report: NetworkReport) -> str:
     return dumps(records.network_report(report))
+
+
+def render_SweepReport(report: SweepReport) -> str:
+    return dumps(records.sweep_rows(report))
+
+
+def render_FitReport(report: FitReport) -> str:
+    return dumps(records.fit_rows(report))

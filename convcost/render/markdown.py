@@ -7,6 +7,7 @@ from typing import Any
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
+from convcost.sweep import FitReport, SweepReport
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
@@ -48,3 +49,19 @@ def render_NetworkReport(report: NetworkReport) -> str:
     )
     conv = records.conventions(report.conventions)
     return table(rows) + _caption(conv)
+
+
+def _sweep_caption(report: SweepReport) -> str:
+    head = {"model": report.model, "classes": report.classes}
+    return _caption(head | records.conventions(report.conventions))
+
+
+def render_SweepReport(report: SweepReport) -> str:
+    return table(records.flat(records.sweep_rows(report))) + _sweep_caption(report)
+
+
+def render_FitReport(report: FitReport) -> str:
+    rows = records.flat(records.fit_rows(report))
+    if not rows:
+        return "\n".join(records.nothing_fits(report)) + "\n" + _sweep_caption(report.sweep)
+    return table(rows) + _sweep_caption(report.sweep)
