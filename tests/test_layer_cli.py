@@ -204,6 +204,6 @@ def test_any_bad_value_exits_2(run: Run, field: str, value: object) -> None:
     import json
 
     spec = {"D_F": 6, "M": 3, "D_K": 3, "N": 5, field: value}
-    if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
+    if isinstance(value, str) and value.strip().isdigit() and int(value.strip()) > 0:
         return  # a string of digits is a fine value
     run.bad("layer", "--spec", "-", input=json.dumps(spec))  # JSON is YAML
