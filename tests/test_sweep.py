@@ -439,3 +439,25 @@ def test_progress_only_for_long_table_sweeps_in_a_terminal(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     with cli._progress("table", 10**6, MOBILENET) as bar:
         assert bar is None
+
+
+def test_heat_runs_green_to_red() -> None:
+    from convcost.render.table import heat
+
+    assert heat(10, 10, 1000) == "rgb(46,160,67)"  # cheapest: green
+    assert heat(100, 10, 1000) == "rgb(214,170,0)"  # geometric middle: yellow
+    assert heat(1000, 10, 1000) == "rgb(214,60,50)"  # dearest: red
+    assert heat(5, 5, 5) == "rgb(46,160,67)"  # one value only
+
+
+def test_long_list_lines_up(run: Run) -> None:
+    result = run("sweep", "mobilenet", "--alpha", "0.05:1.4:0.05", "--resolution", "96:320:8")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "812 variants" in lines
+    # too many resolutions for a grid at 80 columns: said, not squeezed
+    assert lines[0].startswith("(grid of 29 resolutions omitted")
+    start = lines.index("812 variants") + 4
+    body = lines[start : start + 812]
+    assert len({len(line) for line in body}) == 1  # right-aligned columns
+    assert body[0].split() == ["0.05", "96", "481.8K", "60.8K", "0.000", "0.008"]

@@ -356,42 +356,44 @@ def _is_paper(alpha: Fraction, hw: tuple[int, int]) -> bool:
     return (alpha, hw) in _PAPER
 
 
-def _list(report: SweepReport, exact: bool) -> Table:
+def _list(report: SweepReport, exact: bool) -> tuple[str, Text, str]:
+    """Every variant, one line each: laid out by hand, since a rich Table takes seconds to
+    render the 10,000 rows of a long sweep (and this takes a fraction of one)."""
     unit, factor = _unit(report.conventions)
     largest = report.largest
     by_rho = any(row.rho is not None for row in report.rows)
     marked = len(report.rows) > 16 and any(_is_paper(r.alpha, r.resolution) for r in report.rows)
     note = "; bold: the paper's 16 models (Tables 6, 7)" if marked else ""
-    table = _new_table(
-        f"{len(report.rows):,} variants",
-        f"× largest: against {records.variant_name(largest)}{note}",
-    )
-    for column in (
-        "α",
-        "ρ",
-        "resolution",
-        unit,
-        "params",
-        f"{unit}\n× largest",
-        "params\n× largest",
-    ):
-        if column != "ρ" or by_rho:
-            table.add_column(column, justify="right", no_wrap=True)
+    over = ["", "", "", "", "", unit, "params"]
+    head = ["α", "ρ", "resolution", unit, "params", "× largest", "× largest"]
+    rows = []
     for row in report.rows:
-        cells = [_alpha(row.alpha)]
-        if by_rho:
-            cells.append(f"{float(row.rho):.3g}" if row.rho is not None else "")
-        cells += [
-            side(row.resolution),
-            human(row.cost.macs * factor, exact),
-            human(row.cost.params, exact),
-            decimal(ratio(row.cost.macs, largest.cost.macs), 3),
-            decimal(ratio(row.cost.params, largest.cost.params), 3),
-        ]
-        table.add_row(
-            *cells, style="bold" if marked and _is_paper(row.alpha, row.resolution) else None
+        rho = "" if row.rho is None else f"{float(row.rho):.3g}"
+        rows.append(
+            [
+                _alpha(row.alpha),
+                rho,
+                side(row.resolution),
+                human(row.cost.macs * factor, exact),
+                human(row.cost.params, exact),
+                decimal(ratio(row.cost.macs, largest.cost.macs), 3),
+                decimal(ratio(row.cost.params, largest.cost.params), 3),
+            ]
         )
-    return table
+    keep = [k for k in range(len(head)) if k != 1 or by_rho]
+    widths = {k: max(len(head[k]), len(over[k]), *(len(r[k]) for r in rows)) for k in keep}
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cells[k].rjust(widths[k]) for k in keep)
+
+    text = Text(no_wrap=True, overflow="ignore")
+    text.append(line(over) + "\n" + line(head) + "\n", style="bold")
+    text.append("─" * (sum(widths.values()) + 2 * (len(keep) - 1)) + "\n")
+    for row, cells in zip(report.rows, rows, strict=True):
+        paper = marked and _is_paper(row.alpha, row.resolution)
+        text.append(line(cells) + "\n", style="bold" if paper else "")
+    title = f"{len(report.rows):,} variants"
+    return title, text, f"× largest: against {records.variant_name(largest)}{note}"
 
 
 def _sweep_footer(report: SweepReport) -> str:
@@ -408,7 +410,11 @@ def print_SweepReport(report: SweepReport, console: Console, exact: bool = False
             "columns; see the list, --plot or --format csv)",
             style="dim",
         )
-    show(console, _list(report, exact))
+    title, lines, caption = _list(report, exact)
+    console.print(Text(title, style="bold"))
+    console.print(lines, end="", crop=False)
+    console.print(caption)
+    console.print()
     console.print(_sweep_footer(report), style="dim")
 
 
