@@ -461,3 +461,21 @@ def test_long_list_lines_up(run: Run) -> None:
     body = lines[start : start + 812]
     assert len({len(line) for line in body}) == 1  # right-aligned columns
     assert body[0].split() == ["0.05", "96", "481.8K", "60.8K", "0.000", "0.008"]
+
+
+def test_model_json_does_not_import_the_sweep_engine() -> None:
+    code = (
+        "import sys\n"
+        "from convcost.cli import main\n"
+        "try:\n"
+        "    main(['model', 'mobilenet', '--json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "mods = [m for m in ('convcost.sweep', 'rich', 'pydantic', 'yaml') if m in sys.modules]\n"
+        "sys.stderr.write(repr(mods))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert json.loads(done.stdout)["total"] == {"macs": 568_740_352, "params": 4_209_088}
+    assert done.stderr == "[]"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
-from convcost.sweep import FitReport, SweepReport
+
+if TYPE_CHECKING:  # the model path must not pay for importing the sweep engine
+    from convcost.sweep import FitReport, SweepReport
 
 
 def dumps(record: Any) -> str:

@@ -3,13 +3,15 @@ json, csv and markdown renderers, so all formats carry the same numbers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convcost.cost import Cost
 from convcost.network import Conventions, LayerRow
 from convcost.render.units import human, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
-from convcost.sweep import FitReport, SweepReport, SweepRow
+
+if TYPE_CHECKING:  # the model path must not pay for importing the sweep engine
+    from convcost.sweep import FitReport, SweepReport, SweepRow
 
 MACS = "mult-adds = multiply-accumulates (MACs): one multiply and one add"
 _BN = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -17,7 +18,9 @@ from convcost.network import Conventions, LayerRow
 from convcost.render import records
 from convcost.render.units import decimal, human, percent, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
-from convcost.sweep import PAPER_ALPHAS, PAPER_RESOLUTIONS, FitReport, SweepReport
+
+if TYPE_CHECKING:  # `convcost model` must not pay for importing the sweep engine
+    from convcost.sweep import FitReport, SweepReport
 
 _BN = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
 BAR_WIDTH = 6
@@ -349,11 +352,11 @@ def _grid_width(report: SweepReport, exact: bool) -> int:
     return 6 + (widest + 2) * (len(report.sides) + 1)
 
 
-_PAPER = {(a, (r, r)) for a in PAPER_ALPHAS for r in PAPER_RESOLUTIONS}
-
-
 def _is_paper(alpha: Fraction, hw: tuple[int, int]) -> bool:
-    return (alpha, hw) in _PAPER
+    """One of the paper's 16 models (α 1, 0.75, 0.5, 0.25 × 224, 192, 160, 128)."""
+    from convcost.sweep import PAPER_ALPHAS, PAPER_RESOLUTIONS
+
+    return alpha in PAPER_ALPHAS and hw[0] == hw[1] and hw[0] in PAPER_RESOLUTIONS
 
 
 def _list(report: SweepReport, exact: bool) -> tuple[str, Text, str]:
