@@ -81,7 +81,9 @@ RHO = typer.Option(
 BIAS = typer.Option(False, "--bias", help="Count bias parameters (mult-adds unchanged).")
 
 # The counting conventions of a whole network (model, sweep, fit).
-CLASSES = typer.Option(None, "--classes", min=1, help="K, classes of the final fc [default: 1000].")
+CLASSES = typer.Option(
+    None, "--classes", min=1, help="K, classes of the final fc \\[default: 1000]."
+)
 MIN_CHANNELS = typer.Option(
     None, "--min-channels", min=1, help="Floor for every α-scaled channel count (TF-slim: 8)."
 )
@@ -153,13 +155,13 @@ def layer(
         None, "--filters", "-n", help="N, filters (output channels)."
     ),
     stride: str | None = typer.Option(
-        None, "--stride", "-s", help="S, stride: an int or SHxSW [default: 1]."
+        None, "--stride", "-s", help="S, stride: an int or SHxSW \\[default: 1]."
     ),
     padding: str | None = typer.Option(
         None,
         "--padding",
         "-p",
-        help="P: an int >= 0, 'same' (D_G = ceil(D_F/S), as TF/Keras) or 'valid' (0) [default: 0].",
+        help="P: an int >= 0, 'same' (D_G = ceil(D_F/S), as TF/Keras) or 'valid' (0) \\[default: 0].",
     ),
     alpha: float = ALPHA,
     rho: float | None = RHO,
@@ -276,7 +278,7 @@ PLOT = typer.Option(
     None,
     "--plot",
     metavar="FILE",
-    help='Also draw the variants (mult-adds vs params, and vs resolution) to FILE.png, .svg or .pdf; needs pip install "convcost[plot]".',
+    help='Also draw the variants (mult-adds vs params, and vs resolution) to FILE.png, .svg or .pdf; needs pip install "convcost\\[plot]".',
 )
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -358,7 +360,7 @@ def sweep(
     json_flag: bool = JSON,
     exact: bool = EXACT,
 ) -> None:
-    """Mult-adds and parameters over a grid of widths α × resolutions [default: the paper's
+    """Mult-adds and parameters over a grid of widths α × resolutions \\[default: the paper's
     α 1, 0.75, 0.5, 0.25 × 224, 192, 160, 128 (ρ 1, 6/7, 5/7, 4/7)]."""
     from convcost import sweep as sweeping
     from convcost.network import Conventions
@@ -388,10 +390,10 @@ def fit(
         None, "--min-resolution", min=1, help="Smallest input side worth considering, in pixels."
     ),
     alpha: str | None = typer.Option(
-        None, "--alpha", "-a", help="α values, as in sweep [default: 0.05:1.4:0.05]."
+        None, "--alpha", "-a", help="α values, as in sweep \\[default: 0.05:1.4:0.05]."
     ),
     resolution: str | None = typer.Option(
-        None, "--resolution", help="Input sides, as in sweep [default: 96:320:8]."
+        None, "--resolution", help="Input sides, as in sweep \\[default: 96:320:8]."
     ),
     rho: str | None = RHOS,
     classes: int | None = CLASSES,

@@ -479,3 +479,13 @@ def test_model_json_does_not_import_the_sweep_engine() -> None:
     )
     assert json.loads(done.stdout)["total"] == {"macs": 568_740_352, "params": 4_209_088}
     assert done.stderr == "[]"
+
+
+def test_help_keeps_its_brackets(run: Run) -> None:
+    """typer renders help through rich markup, which swallows an unescaped [default: ...]."""
+    text = " ".join(run("sweep", "--help").stdout.replace("│", " ").split())
+    assert 'pip install "convcost[plot]"' in text
+    assert "[default: 1000]" in text
+    assert "[default: the paper's α 1, 0.75, 0.5, 0.25" in text
+    fit = " ".join(run("fit", "--help").stdout.replace("│", " ").split())
+    assert "[default: 0.05:1.4:0.05]" in fit and "[default: 96:320:8]" in fit
