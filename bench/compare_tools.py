@@ -27,7 +27,8 @@ It prints, for each (alpha, resolution) pair:
 (b) wall time from a fresh interpreter to the printed count for each tool (`python -c ...`,
     importing torch and building the model included) and for `convcost model mobilenet --json`,
     alternating the tools within each round, as medians of --repeats rounds and as ratios
-    against convcost in the same run. convcost is timed at its default model (1.0-224).
+    against convcost in the same run, all at the first --alpha/--resolution pair; convcost's
+    JSON totals are checked against the paper-convention shapes of that pair.
 
 Exits 0 with a message if torch, fvcore or ptflops is missing; skips convcost if the command is
 not on PATH.
@@ -40,6 +41,7 @@ import contextlib
 import importlib.util
 import inspect
 import io
+import json
 import os
 import shutil
 import statistics
@@ -194,7 +196,8 @@ def timing_commands(alpha: float, res: int) -> dict[str, list[str]]:
     }
     cmds = {name: [sys.executable, "-B", "-c", head + body] for name, body in bodies.items()}
     if shutil.which(CONVCOST_CMD[0]):
-        cmds = {"convcost": CONVCOST_CMD, **cmds}
+        sized = [*CONVCOST_CMD, "--alpha", str(alpha), "--resolution", str(res)]
+        cmds = {"convcost": sized, **cmds}
     else:
         print(f"\nskip convcost: `{CONVCOST_CMD[0]}` is not on PATH (pip install -e . first)")
     return cmds
@@ -214,9 +217,13 @@ def time_tools(alpha: float, res: int, repeats: int) -> None:
             if done.returncode != 0:
                 sys.exit(f"{n} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     base = statistics.median(times["convcost"]) if "convcost" in times else None
-    if "convcost" in said:  # its JSON layout is convcost's own; shown, not parsed
-        print(f"\n{' '.join(CONVCOST_CMD)} printed: {said['convcost'][:300]}")
-    print(f"\nStart-up to count ({alpha}-{res}; convcost: its default 1.0-224), median of")
+    if "convcost" in said:  # its totals must be the paper convention's, from the shapes
+        total = json.loads(said["convcost"])["total"]
+        s = shapes(alpha, res)
+        ok = (total["macs"], total["params"]) == (s.macs, s.params)
+        print(f"\n{' '.join(cmds['convcost'])}: {total['macs']:,} mult-adds, ", end="")
+        print(f"{total['params']:,} params: {'ok' if ok else 'MISMATCH'} against the shapes")
+    print(f"\nStart-up to count ({alpha}-{res}), median of")
     print(f"{repeats} rounds alternating the order of tools:")
     for n in names:
         med = statistics.median(times[n])

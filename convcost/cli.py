@@ -7,19 +7,25 @@ anything else is a bug and keeps its traceback, exit 1.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from convcost import __version__
-from convcost.errors import ConvcostError, SpecError
+from convcost.errors import ConvcostError, MissingExtraError, SpecError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
     from rich.console import Console
+
+    from convcost.network import Plan
+    from convcost.sweep import FitReport, SweepReport
 
 app = typer.Typer(
     name="convcost",
@@ -84,6 +90,44 @@ RHO = typer.Option(
     help="ρ, resolution multiplier in (0, 4]: D_F → round(ρ·D_F).",
 )
 BIAS = typer.Option(False, "--bias", help="Count bias parameters (mult-adds unchanged).")
+
+# The counting conventions of a whole network (model, sweep, fit).
+CLASSES = typer.Option(
+    None, "--classes", min=1, metavar="K", help="K, classes of the final fc; default 1000."
+)
+MIN_CHANNELS = typer.Option(
+    None,
+    "--min-channels",
+    min=1,
+    metavar="C",
+    help="Floor for every α-scaled channel count (TF-slim: 8).",
+)
+NET_BIAS = typer.Option(
+    False, "--bias", help="Bias on every conv/fc layer without BatchNorm after it."
+)
+BN = typer.Option(
+    False, "--bn", help="BatchNorm after every conv: 4 params per channel (γ, β, mean, var)."
+)
+BN_AFFINE_ONLY = typer.Option(
+    False,
+    "--bn-affine-only",
+    help="BatchNorm after every conv, counting γ, β only: 2 params per channel (torchvision: "
+    "running mean/var are buffers, not parameters). Implies --bn.",
+)
+PRESET = typer.Option(
+    None,
+    "--preset",
+    help="Count as the paper (weights only), torchvision (--bias --bn-affine-only), keras "
+    "(--bias --bn) or tf-slim (weights only, 1001 classes, --min-channels 8). A flag that "
+    "contradicts the preset is an error.",
+)
+FLOPS = typer.Option(False, "--flops", help="Also report FLOPs = 2×MACs.")
+AS = typer.Option(
+    None,
+    "--as",
+    help="What-if: 'standard' turns every dw+pw pair into one standard conv (Conv MobileNet); "
+    "'separable' turns every standard conv with kernel > 1 into dw+pw.",
+)
 
 
 class Dtype(str, Enum):
@@ -323,42 +367,14 @@ def model(
         metavar="PX",
         help="Input side in pixels (N or HxW); instead of --rho.",
     ),
-    classes: int | None = typer.Option(
-        None, "--classes", min=1, metavar="K", help="K, classes of the final fc; default 1000."
-    ),
-    min_channels: int | None = typer.Option(
-        None,
-        "--min-channels",
-        min=1,
-        metavar="C",
-        help="Floor for every α-scaled channel count (TF-slim: 8).",
-    ),
-    bias: bool = typer.Option(
-        False, "--bias", help="Bias on every conv/fc layer without BatchNorm after it."
-    ),
-    bn: bool = typer.Option(
-        False, "--bn", help="BatchNorm after every conv: 4 params per channel (γ, β, mean, var)."
-    ),
-    bn_affine_only: bool = typer.Option(
-        False,
-        "--bn-affine-only",
-        help="BatchNorm after every conv, counting γ, β only: 2 params per channel (torchvision: "
-        "running mean/var are buffers, not parameters). Implies --bn.",
-    ),
-    preset: Preset | None = typer.Option(
-        None,
-        "--preset",
-        help="Count as the paper (weights only), torchvision (--bias --bn-affine-only), keras "
-        "(--bias --bn) or tf-slim (weights only, 1001 classes, --min-channels 8). A flag that contradicts the "
-        "preset is an error.",
-    ),
-    flops: bool = typer.Option(False, "--flops", help="Also report FLOPs = 2×MACs."),
-    as_: Conversion | None = typer.Option(
-        None,
-        "--as",
-        help="What-if: 'standard' turns every dw+pw pair into one standard conv (Conv MobileNet); "
-        "'separable' turns every standard conv with kernel > 1 into dw+pw.",
-    ),
+    classes: int | None = CLASSES,
+    min_channels: int | None = MIN_CHANNELS,
+    bias: bool = NET_BIAS,
+    bn: bool = BN,
+    bn_affine_only: bool = BN_AFFINE_ONLY,
+    preset: Preset | None = PRESET,
+    flops: bool = FLOPS,
+    as_: Conversion | None = AS,
     memory: bool = MEMORY,
     dtype: Dtype | None = DTYPE,
     device: str | None = DEVICE,
@@ -380,9 +396,8 @@ def model(
     from convcost.report import Size, analyze_network
 
     out = _format(fmt, json_flag)
-    name_ = preset.value if preset else None
     conventions, classes, min_channels = resolve(
-        name_, bias, bn, bn_affine_only, flops, classes, min_channels
+        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
     )
     size = Size(alpha, rho, _pair("--resolution", resolution), classes, min_channels)
     report = analyze_network(load_network(name), size, conventions, as_.value if as_ else None)
@@ -403,6 +418,195 @@ def _pair(flag: str, value: str | None) -> tuple[int, int] | None:
         return parse_pair(value)
     except ValueError as exc:
         raise SpecError(f"{flag}: {value!r} is not allowed: {exc}") from None
+
+
+# --- many sizes at once: sweep and fit ----------------------------------------------------------
+
+NETWORK = typer.Argument(
+    ..., help="A built-in network (convcost model --list) or a YAML network spec; - reads stdin."
+)
+ALPHAS = typer.Option(
+    None,
+    "--alpha",
+    "-a",
+    help="α values in (0, 4]: a list (1,0.75,0.5) or a range start:stop:step with both ends "
+    "included (0.25:1.0:0.05), exact decimals.",
+)
+RESOLUTIONS = typer.Option(
+    None,
+    "--resolution",
+    help="Input sides in pixels: a list (224,192), a range (96:320:8) or HxW items.",
+)
+RHOS = typer.Option(
+    None,
+    "--rho",
+    "-r",
+    help="ρ values instead of --resolution (D_F → round(ρ·D_F)): list or range.",
+)
+PLOT = typer.Option(
+    None,
+    "--plot",
+    metavar="FILE",
+    help='Also draw the variants (mult-adds vs params, and vs resolution) to FILE.png, .svg or .pdf; needs pip install "convcost\\[plot]".',
+)
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _network(name: str, as_: Conversion | None) -> Plan:
+    from convcost.load import load_network
+    from convcost.network import convert
+
+    plan = load_network(name)
+    if as_ is None:
+        return plan
+    return replace(convert(plan, as_.value), name=f"{plan.name} as {as_.value}")
+
+
+def _plot_path(path: str | None) -> str | None:
+    """Refuse a plot that cannot be drawn before any work is done."""
+    if path is None:
+        return None
+    import importlib.util
+
+    if not path.lower().endswith(PLOT_SUFFIXES):
+        raise SpecError(f"--plot: {path!r} is not allowed: the file must end in .png, .svg or .pdf")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise MissingExtraError(
+            '--plot needs matplotlib, an optional extra: pip install "convcost[plot]"'
+        )
+    return path
+
+
+@contextlib.contextmanager
+def _progress(fmt: str, total: int, plan: Plan) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for a long sweep shown in a terminal; never for json/csv/markdown
+    or when stderr is not a terminal."""
+    from convcost.sweep import factorable
+
+    long = total >= (100_000 if factorable(plan) else 1_000)
+    if fmt != "table" or not long or not sys.stderr.isatty():
+        yield None
+        return
+    from convcost.render.table import progress_bar
+
+    with progress_bar(total) as update:
+        yield update
+
+
+def _emit_many(report: SweepReport | FitReport, fmt: str, exact: bool, plot: str | None) -> None:
+    """Emit a sweep or fit, then its warnings and notes on stderr, then the plot."""
+    from convcost.render.records import nothing_fits
+    from convcost.sweep import FitReport, skipped_lines
+
+    emit(report, fmt, exact)
+    swept = report.sweep if isinstance(report, FitReport) else report
+    for line in skipped_lines(swept.skipped):
+        sys.stderr.write(f"convcost: warning: skipped {line}\n")
+    if isinstance(report, FitReport) and not report.front and fmt != "table":
+        for line in nothing_fits(report, exact):
+            sys.stderr.write(f"convcost: {line}\n")
+    if plot is not None:
+        from convcost.render.plot import draw
+
+        draw(report, plot)
+        sys.stderr.write(f"convcost: wrote {plot}\n")
+
+
+@app.command()
+def sweep(
+    name: str = NETWORK,
+    alpha: str | None = ALPHAS,
+    resolution: str | None = RESOLUTIONS,
+    rho: str | None = RHOS,
+    classes: int | None = CLASSES,
+    min_channels: int | None = MIN_CHANNELS,
+    bias: bool = NET_BIAS,
+    bn: bool = BN,
+    bn_affine_only: bool = BN_AFFINE_ONLY,
+    preset: Preset | None = PRESET,
+    flops: bool = FLOPS,
+    as_: Conversion | None = AS,
+    plot: str | None = PLOT,
+    fmt: Format = FORMAT,
+    json_flag: bool = JSON,
+    exact: bool = EXACT,
+) -> None:
+    """Mult-adds and parameters over a grid of widths α × resolutions \\[default: the paper's
+    α 1, 0.75, 0.5, 0.25 × 224, 192, 160, 128 (ρ 1, 6/7, 5/7, 4/7)]."""
+    from convcost import sweep as sweeping
+    from convcost.presets import resolve
+
+    out = _format(fmt, json_flag)
+    grid = sweeping.parse_grid(alpha, resolution, rho)
+    figure, plan = _plot_path(plot), _network(name, as_)
+    conventions, classes, min_channels = resolve(
+        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
+    )
+    with _progress(out, grid.size, plan) as progress:
+        report = sweeping.sweep(plan, grid, conventions, classes, min_channels, progress)
+    _emit_many(report, out, exact, figure)
+
+
+@app.command()
+def fit(
+    name: str = NETWORK,
+    max_macs: str | None = typer.Option(
+        None, "--max-macs", help="Budget of mult-adds (MACs, not FLOPs): 150M, 1.5e6, 2G, 300k."
+    ),
+    max_params: str | None = typer.Option(
+        None, "--max-params", help="Budget of parameters: 1M, 4.2e6, 300k."
+    ),
+    min_alpha: float | None = typer.Option(
+        None, "--min-alpha", callback=_multiplier, help="Smallest α worth considering."
+    ),
+    min_resolution: int | None = typer.Option(
+        None, "--min-resolution", min=1, help="Smallest input side worth considering, in pixels."
+    ),
+    alpha: str | None = typer.Option(
+        None, "--alpha", "-a", help="α values, as in sweep \\[default: 0.05:1.4:0.05]."
+    ),
+    resolution: str | None = typer.Option(
+        None, "--resolution", help="Input sides, as in sweep \\[default: 96:320:8]."
+    ),
+    rho: str | None = RHOS,
+    classes: int | None = CLASSES,
+    min_channels: int | None = MIN_CHANNELS,
+    bias: bool = NET_BIAS,
+    bn: bool = BN,
+    bn_affine_only: bool = BN_AFFINE_ONLY,
+    preset: Preset | None = PRESET,
+    flops: bool = FLOPS,
+    as_: Conversion | None = AS,
+    plot: str | None = PLOT,
+    fmt: Format = FORMAT,
+    json_flag: bool = JSON,
+    exact: bool = EXACT,
+) -> None:
+    """The largest variants within a budget: every (α, resolution) that fits and that no other
+    fitting variant beats on both α and resolution, most mult-adds first. Nothing fitting is an
+    answer too (exit 0): it names the binding budget and what the smallest variant costs."""
+    from convcost import sweep as sweeping
+    from convcost.cost import exact as exactly
+    from convcost.presets import resolve
+
+    out = _format(fmt, json_flag)
+    budgets = (
+        sweeping.parse_budget("--max-macs", max_macs),
+        sweeping.parse_budget("--max-params", max_params),
+    )
+    grid = sweeping.parse_grid(
+        alpha, resolution, rho, sweeping.FIT_ALPHAS, sweeping.FIT_RESOLUTIONS
+    )
+    grid = sweeping.restrict(
+        grid, None if min_alpha is None else exactly(min_alpha), min_resolution
+    )
+    figure, plan = _plot_path(plot), _network(name, as_)
+    conventions, classes, min_channels = resolve(
+        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
+    )
+    with _progress(out, grid.size, plan) as progress:
+        report = sweeping.fit(plan, *budgets, grid, conventions, classes, min_channels, progress)
+    _emit_many(report, out, exact, figure)
 
 
 @app.command()

@@ -20,7 +20,7 @@ _INT_RE = re.compile(r"^\s*[+-]?\d+\s*$")
 def parse_int(value: Any, minimum: int, what: str) -> int:
     """An int (or a string of digits, as flags arrive) of at least ``minimum``; never a bool or float."""
     if isinstance(value, str) and _INT_RE.match(value):
-        value = int(value)
+        value = int(value.strip())  # int() strips fewer characters than \s (e.g. \x1f)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"must be {what}")
     if value < minimum:

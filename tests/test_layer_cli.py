@@ -205,6 +205,7 @@ def test_any_bad_value_exits_2(run: Run, field: str, value: object) -> None:
     import json
 
     spec = {"D_F": 6, "M": 3, "D_K": 3, "N": 5, field: value}
-    if isinstance(value, str) and re.fullmatch(r"\s*\+?\d+\s*", value) and int(value) > 0:
+    digits = isinstance(value, str) and re.fullmatch(r"\s*\+?\d+\s*", value)
+    if digits and int(value.strip()) > 0:  # type: ignore[union-attr]
         return  # a string of digits (as flags arrive) is a fine value
     run.bad("layer", "--spec", "-", input=json.dumps(spec))  # JSON is YAML

@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, Any
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
 
-if TYPE_CHECKING:  # the memory modules load only when --memory or --device asks for them
+if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
     from convcost.measure import MeasureReport
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
+    from convcost.sweep import FitReport, SweepReport
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -47,3 +50,11 @@ def render_MeasureReport(report: MeasureReport) -> str:
     from convcost.render import memory_records
 
     return table(memory_records.measure_rows(report))
+
+
+def render_SweepReport(report: SweepReport) -> str:
+    return table(records.flat(records.sweep_rows(report)))
+
+
+def render_FitReport(report: FitReport) -> str:
+    return table(records.flat(records.fit_rows(report)))

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
 
-if TYPE_CHECKING:  # the memory modules load only when --memory or --device asks for them
+if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
     from convcost.measure import MeasureReport
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
+    from convcost.sweep import FitReport, SweepReport
 
 
 def dumps(record: Any) -> str:
@@ -41,3 +42,11 @@ def render_MeasureReport(report: MeasureReport) -> str:
     from convcost.render import memory_records
 
     return dumps(memory_records.measure_report(report))
+
+
+def render_SweepReport(report: SweepReport) -> str:
+    return dumps(records.sweep_rows(report))
+
+
+def render_FitReport(report: FitReport) -> str:
+    return dumps(records.fit_rows(report))

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
 
-if TYPE_CHECKING:  # the memory modules load only when --memory or --device asks for them
+if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
     from convcost.measure import MeasureReport
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
+    from convcost.sweep import FitReport, SweepReport
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
@@ -94,3 +95,19 @@ def render_MeasureReport(report: MeasureReport) -> str:
     record = memory_records.measure_report(report)
     caption = {**record["conventions"], **record["memory_conventions"], **record["measurement"]}
     return table(memory_records.measure_rows(report)) + _caption(caption)
+
+
+def _sweep_caption(report: SweepReport) -> str:
+    head = {"model": report.model, "classes": report.classes}
+    return _caption(head | records.conventions(report.conventions))
+
+
+def render_SweepReport(report: SweepReport) -> str:
+    return table(records.flat(records.sweep_rows(report))) + _sweep_caption(report)
+
+
+def render_FitReport(report: FitReport) -> str:
+    rows = records.flat(records.fit_rows(report))
+    if not rows:
+        return "\n".join(records.nothing_fits(report)) + "\n" + _sweep_caption(report.sweep)
+    return table(rows) + _sweep_caption(report.sweep)

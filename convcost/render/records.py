@@ -3,12 +3,15 @@ json, csv and markdown renderers, so all formats carry the same numbers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convcost.cost import Cost
 from convcost.network import Conventions, LayerRow
-from convcost.render.units import times
+from convcost.render.units import human, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
+
+if TYPE_CHECKING:  # the model path must not pay for importing the sweep engine
+    from convcost.sweep import FitReport, SweepReport, SweepRow
 
 MACS = "mult-adds = multiply-accumulates (MACs): one multiply and one add"
 _BN = {
@@ -197,3 +200,86 @@ def network_rows(report: NetworkReport) -> list[dict[str, Any]]:
         record["macs_share"] = round(float(ratio(row.cost.macs, report.total.macs)), 6)
         rows.append(record)
     return rows
+
+
+# --- convcost sweep / fit ---------------------------------------------------------------------
+
+
+def sweep_row(row: SweepRow, flops: bool = False) -> dict[str, Any]:
+    """The row shape of ``sweep`` and ``fit``: alpha, [rho], resolution [H, W], macs, params."""
+    record: dict[str, Any] = {"alpha": float(row.alpha)}
+    if row.rho is not None:
+        record["rho"] = float(row.rho)
+    record["resolution"] = list(row.resolution)
+    return record | cost(row.cost, flops)
+
+
+def sweep_rows(report: SweepReport) -> list[dict[str, Any]]:
+    """One row per variant, with its share of the largest variant's mult-adds and parameters."""
+    flops = report.conventions.flops
+    largest = report.largest.cost
+    return [
+        sweep_row(row, flops)
+        | {
+            "macs_vs_largest": round(float(ratio(row.cost.macs, largest.macs)), 6),
+            "params_vs_largest": round(float(ratio(row.cost.params, largest.params)), 6),
+        }
+        for row in report.rows
+    ]
+
+
+def _of(count: int, budget: int | None) -> float | None:
+    return None if budget is None else round(float(ratio(count, budget)), 6)
+
+
+def fit_rows(report: FitReport) -> list[dict[str, Any]]:
+    """The front, best first, with the share of each budget used (null: no such budget)."""
+    flops = report.sweep.conventions.flops
+    return [
+        sweep_row(row, flops)
+        | {
+            "macs_of_budget": _of(row.cost.macs, report.max_macs),
+            "params_of_budget": _of(row.cost.params, report.max_params),
+        }
+        for row in report.front
+    ]
+
+
+def flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for csv and markdown: a square resolution as one number (else HxW), None as empty."""
+
+    def cell(key: str, value: Any) -> Any:
+        if key == "resolution":
+            return value[0] if value[0] == value[1] else f"{value[0]}x{value[1]}"
+        return "" if value is None else value
+
+    return [{key: cell(key, value) for key, value in row.items()} for row in rows]
+
+
+def variant_name(row: SweepRow) -> str:
+    """'α 0.5 at 160×160'."""
+    return f"α {float(row.alpha):g} at {times(row.resolution)}"
+
+
+def nothing_fits(report: FitReport, exact: bool = False) -> list[str]:
+    """Why the front is empty: the binding budget(s) and what the smallest variant costs."""
+    small = report.smallest
+    budgets = {"macs": (report.max_macs, "mult-adds"), "params": (report.max_params, "params")}
+    lines = [
+        f"nothing fits: the smallest variant of the grid, {variant_name(small)}, costs "
+        f"{human(small.cost.macs, exact)} mult-adds and {human(small.cost.params, exact)} params"
+    ]
+    binding = report.binding
+    for key in binding:
+        limit, unit = budgets[key]
+        assert limit is not None
+        least = min(getattr(r.cost, key) for r in report.sweep.rows)
+        lines.append(
+            f"binding: --max-{key} {human(limit, exact)}: the least any variant needs is "
+            f"{human(least, exact)} {unit}"
+        )
+    if not binding:
+        lines.append(
+            "binding: both budgets together; each alone is met by some variant, never both at once"
+        )
+    return lines

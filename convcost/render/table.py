@@ -3,7 +3,8 @@ itself respects NO_COLOR and drops colour when output is not a terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,10 @@ from convcost.render import records
 from convcost.render.units import decimal, human, percent, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
     from convcost.measure import MeasureReport
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
+    from convcost.sweep import FitReport, SweepReport
 
 _BN = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
 BAR_WIDTH = 6
@@ -310,3 +312,194 @@ def print_MeasureReport(report: MeasureReport, console: Console, exact: bool = F
     from convcost.render import memory_table
 
     memory_table.print_MeasureReport(report, console, exact)
+
+
+# --- convcost sweep / fit ---------------------------------------------------------------------
+
+_COOL, _MID, _HOT = (46, 160, 67), (214, 170, 0), (214, 60, 50)
+
+
+def heat(value: int, low: int, high: int) -> str:
+    """A colour from green (cheapest) through yellow to red (dearest), on a log scale, since cost
+    grows with α² and ρ²."""
+    import math
+
+    t = math.log(value / low) / math.log(high / low) if high > low > 0 and value > 0 else 0.0
+    a, b, t = (_COOL, _MID, 2 * t) if t < 0.5 else (_MID, _HOT, 2 * t - 1)
+    r, g, bl = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+    return f"rgb({r},{g},{bl})"
+
+
+def _alpha(alpha: Fraction) -> str:
+    return f"{float(alpha):g}"
+
+
+def _column(rho: Fraction | None, hw: tuple[int, int]) -> str:
+    return side(hw) if rho is None else f"{side(hw)}\nρ {float(rho):.3g}"
+
+
+def _grids(report: SweepReport, exact: bool) -> list[Table]:
+    """α rows × resolution columns of mult-adds, coloured by cost, and each α's params in a last
+    column; or a second grid of params when they depend on the resolution (an fc that reads a
+    map larger than 1×1)."""
+    unit, factor = _unit(report.conventions)
+    cells = {(row.alpha, row.resolution, row.rho): row for row in report.rows}
+    sides = [s for s in report.sides if any(r.resolution == s[1] for r in report.rows)]
+    alphas = [a for a in report.alphas if any(r.alpha == a for r in report.rows)]
+    per_alpha = {a: {r.cost.params for r in report.rows if r.alpha == a} for a in alphas}
+    one_column = all(len(p) == 1 for p in per_alpha.values())
+    grids = [("macs", f"{report.model}: {unit} by width α (rows) and input resolution (columns)")]
+    if not one_column:
+        grids.append(("params", f"{report.model}: params by width α and input resolution"))
+    tables = []
+    for key, title in grids:
+        values = [getattr(row.cost, key) for row in report.rows]
+        low, high = min(values), max(values)
+        table = _new_table(title)
+        table.add_column("α", justify="right", style="bold")
+        for rho, hw in sides:
+            table.add_column(_column(rho, hw), justify="right", no_wrap=True)
+        if one_column:
+            table.add_column("params", justify="right", no_wrap=True)
+        for alpha in alphas:
+            row_cells: list[Text | str] = [_alpha(alpha)]
+            for rho, hw in sides:
+                row = cells.get((alpha, hw, rho))
+                if row is None:
+                    row_cells.append(Text("—", style="dim"))
+                    continue
+                value = getattr(row.cost, key)
+                shown = human(value * (factor if key == "macs" else 1), exact)
+                row_cells.append(Text(shown, style=heat(value, low, high)))
+            if one_column:
+                row_cells.append(human(next(iter(per_alpha[alpha])), exact))
+            table.add_row(*row_cells)
+        tables.append(table)
+    return tables
+
+
+def _grid_width(report: SweepReport, exact: bool) -> int:
+    widest = 11 if exact else 6
+    return 6 + (widest + 2) * (len(report.sides) + 1)
+
+
+def _is_paper(alpha: Fraction, hw: tuple[int, int]) -> bool:
+    """One of the paper's 16 models (α 1, 0.75, 0.5, 0.25 × 224, 192, 160, 128)."""
+    from convcost.sweep import PAPER_ALPHAS, PAPER_RESOLUTIONS
+
+    return alpha in PAPER_ALPHAS and hw[0] == hw[1] and hw[0] in PAPER_RESOLUTIONS
+
+
+def _list(report: SweepReport, exact: bool) -> tuple[str, Text, str]:
+    """Every variant, one line each: laid out by hand, since a rich Table takes seconds to
+    render the 10,000 rows of a long sweep (and this takes a fraction of one)."""
+    unit, factor = _unit(report.conventions)
+    largest = report.largest
+    by_rho = any(row.rho is not None for row in report.rows)
+    marked = len(report.rows) > 16 and any(_is_paper(r.alpha, r.resolution) for r in report.rows)
+    note = "; bold: the paper's 16 models (Tables 6, 7)" if marked else ""
+    over = ["", "", "", "", "", unit, "params"]
+    head = ["α", "ρ", "resolution", unit, "params", "× largest", "× largest"]
+    rows = []
+    for row in report.rows:
+        rho = "" if row.rho is None else f"{float(row.rho):.3g}"
+        rows.append(
+            [
+                _alpha(row.alpha),
+                rho,
+                side(row.resolution),
+                human(row.cost.macs * factor, exact),
+                human(row.cost.params, exact),
+                decimal(ratio(row.cost.macs, largest.cost.macs), 3),
+                decimal(ratio(row.cost.params, largest.cost.params), 3),
+            ]
+        )
+    keep = [k for k in range(len(head)) if k != 1 or by_rho]
+    widths = {k: max(len(head[k]), len(over[k]), *(len(r[k]) for r in rows)) for k in keep}
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cells[k].rjust(widths[k]) for k in keep)
+
+    text = Text(no_wrap=True, overflow="ignore")
+    text.append(line(over) + "\n" + line(head) + "\n", style="bold")
+    text.append("─" * (sum(widths.values()) + 2 * (len(keep) - 1)) + "\n")
+    for row, cells in zip(report.rows, rows, strict=True):
+        paper = marked and _is_paper(row.alpha, row.resolution)
+        text.append(line(cells) + "\n", style="bold" if paper else "")
+    title = f"{len(report.rows):,} variants"
+    return title, text, f"× largest: against {records.variant_name(largest)}{note}"
+
+
+def _sweep_footer(report: SweepReport) -> str:
+    return f"{report.classes} classes\n" + convention_line(report.conventions)
+
+
+def print_SweepReport(report: SweepReport, console: Console, exact: bool = False) -> None:
+    if _grid_width(report, exact) <= console.width:
+        for grid in _grids(report, exact):
+            show(console, grid)
+    else:
+        console.print(
+            f"(grid of {len(report.sides)} resolutions omitted: wider than {console.width} "
+            "columns; see the list, --plot or --format csv)",
+            style="dim",
+        )
+    title, lines, caption = _list(report, exact)
+    console.print(Text(title, style="bold"))
+    console.print(lines, end="", crop=False)
+    console.print(caption)
+    console.print()
+    console.print(_sweep_footer(report), style="dim")
+
+
+def _budget(used: int, budget: int | None) -> str:
+    return "" if budget is None else percent(ratio(used, budget), 1)
+
+
+def print_FitReport(report: FitReport, console: Console, exact: bool = False) -> None:
+    unit, factor = _unit(report.sweep.conventions)
+    limits = []
+    if report.max_macs is not None:
+        limits.append(f"≤ {human(report.max_macs * factor, exact)} {unit}")
+    if report.max_params is not None:
+        limits.append(f"≤ {human(report.max_params, exact)} params")
+    wanted = " and ".join(limits)
+    total = len(report.sweep.rows)
+    if not report.front:
+        console.print(Text(f"{report.sweep.model}: no variant of {total:,} fits {wanted}", "bold"))
+        for line in records.nothing_fits(report, exact):
+            console.print(line)
+        console.print()
+        console.print(_sweep_footer(report.sweep), style="dim")
+        return
+    console.print(
+        Text(f"{report.sweep.model}: {report.fitting:,} of {total:,} variants fit {wanted}", "bold")
+    )
+    table = _new_table(
+        f"the front: the {len(report.front)} largest that fit (no other has both α and "
+        "resolution at least as large), most mult-adds first"
+    )
+    for column in ("α", "resolution", unit, "of budget", "params", "of budget "):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in report.front:
+        table.add_row(
+            _alpha(row.alpha),
+            side(row.resolution),
+            human(row.cost.macs * factor, exact),
+            _budget(row.cost.macs, report.max_macs),
+            human(row.cost.params, exact),
+            _budget(row.cost.params, report.max_params),
+        )
+    show(console, table)
+    console.print(_sweep_footer(report.sweep), style="dim")
+
+
+@contextlib.contextmanager
+def progress_bar(total: int) -> Iterator[Callable[[int], None]]:
+    """A transient bar on stderr; the callback takes the number of variants done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("variants", total=total)
+        yield lambda done: bar.update(task, completed=done)

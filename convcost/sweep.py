@@ -1,0 +1,573 @@
+"""Many sizes of one network at once: ``convcost sweep`` (an α × resolution grid) and
+``convcost fit`` (the largest variants within a mult-adds / parameters budget).
+
+The fast evaluator rests on one fact of a chain of convolutions: the input channels of every
+layer depend on α only and its output side on the resolution only, so each layer's mult-adds
+factor into a channel part times an area part,
+
+    conv/pw:  D_K·D_K·(M/g)·N  ×  D_G·D_G        dw:  D_K·D_K·M  ×  D_G·D_G
+    fc:       C·K              ×  H·W (input)     pool: free
+
+and parameters depend on α only (plus an fc reading a feature map larger than 1×1: C·K × H·W).
+A grid of A widths × R resolutions is therefore A channel vectors and R area vectors, and each
+variant is one integer dot product: no pydantic, no ``evaluate()`` per variant. The tests hold
+every variant equal to ``network.evaluate``; a plan with a layer kind this module does not know
+falls back to ``evaluate`` per variant (exact, only slower).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from operator import mul
+
+from convcost import cost
+from convcost.cost import Cost
+from convcost.errors import SpecError
+from convcost.network import Conventions, Pair, Plan, Variant, evaluate, output_hw
+
+MAX_VARIANTS = 1_000_000
+"""A sweep larger than this is almost surely a typo in a range (a step of 0.0001)."""
+
+PAPER_ALPHAS = (Fraction(1), Fraction(3, 4), Fraction(1, 2), Fraction(1, 4))
+PAPER_RESOLUTIONS = (224, 192, 160, 128)
+PAPER_RHOS = tuple(Fraction(r, 224) for r in PAPER_RESOLUTIONS)
+"""ρ = 1, 6/7, 5/7, 4/7: the paper's 224, 192, 160, 128 from a 224 input, and the same
+multipliers for a network whose input is another size."""
+
+FIT_ALPHAS = "0.05:1.4:0.05"
+FIT_RESOLUTIONS = "96:320:8"
+
+Progress = Callable[[int], None]
+"""Called with the number of variants done so far (sweeps that take a while report progress)."""
+
+
+# --- the grid: lists and ranges, exact -----------------------------------------------------------
+
+_RANGE_HELP = "a list (0.25,0.5,1) or a range start:stop:step (0.25:1.0:0.05), or both"
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"{text.strip()!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"{text.strip()!r} is not a finite number")
+    return value
+
+
+def expand(text: str, number: Callable[[str], Fraction]) -> list[Fraction]:
+    """The values of a list and/or ranges, in order, without repeats; ``start:stop:step`` is
+    start, start + step, ... up to stop included, in exact decimal arithmetic (no float drift).
+
+    >>> [str(v) for v in expand("0.1:0.3:0.1,1", lambda t: Fraction(_decimal(t)))]
+    ['1/10', '1/5', '3/10', '1']
+    """
+    values: list[Fraction] = []
+    for item in text.split(","):
+        if not item.strip():
+            raise ValueError(f"empty item in {text!r}; expected {_RANGE_HELP}")
+        parts = item.split(":")
+        if len(parts) == 1:
+            values.append(number(item))
+            continue
+        if len(parts) != 3:
+            raise ValueError(f"{item.strip()!r} is not a range; a range is start:stop:step")
+        start, stop, step = (number(p) for p in parts)
+        if step <= 0:
+            raise ValueError(f"{item.strip()!r}: the step must be positive")
+        if stop < start:
+            raise ValueError(f"{item.strip()!r}: stop is below start")
+        count = int((stop - start) / step) + 1
+        if len(values) + count > MAX_VARIANTS:
+            raise ValueError(f"{item.strip()!r} has {count:,} values (at most {MAX_VARIANTS:,})")
+        values.extend(start + k * step for k in range(count))
+    return list(dict.fromkeys(values))
+
+
+def _multiplier(text: str) -> Fraction:
+    value = Fraction(_decimal(text))
+    if not 0 < value <= 4:
+        raise ValueError(f"{text.strip()} is outside (0, 4]")
+    return value
+
+
+def _side(text: str) -> Fraction:
+    value = Fraction(_decimal(text))
+    if value.denominator != 1 or value < 1:
+        raise ValueError(f"{text.strip()} is not a positive integer")
+    return value
+
+
+_PAIR_RE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
+
+
+def parse_resolutions(text: str) -> list[Pair]:
+    """Sides in pixels: ``224,192``, ``96:320:8`` or ``224x160`` items.
+
+    >>> parse_resolutions("96:128:16,224x160")
+    [(96, 96), (112, 112), (128, 128), (224, 160)]
+    """
+    out: list[Pair] = []
+    for item in text.split(","):
+        match = _PAIR_RE.match(item)
+        if match:
+            hw = (int(match[1]), int(match[2]))
+            if min(hw) < 1:
+                raise ValueError(f"{item.strip()!r}: sides must be positive integers")
+            out.append(hw)
+        else:
+            out.extend((int(v), int(v)) for v in expand(item, _side))
+    if len(out) > MAX_VARIANTS:
+        raise ValueError(f"{len(out):,} values (at most {MAX_VARIANTS:,})")
+    return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The widths and input sizes to cost: resolutions in pixels, or ρ applied to the network's
+    input (``by_rho``: rows then say which ρ)."""
+
+    alphas: tuple[Fraction, ...] = PAPER_ALPHAS
+    resolutions: tuple[Pair, ...] = ()
+    rhos: tuple[Fraction, ...] = PAPER_RHOS
+    by_rho: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.alphas) * (len(self.rhos) if self.rhos else len(self.resolutions))
+
+    def sides(self, plan: Plan) -> list[tuple[Fraction | None, Pair]]:
+        """(ρ or None, input H×W) of each column of the grid."""
+        if not self.rhos:
+            return [(None, r) for r in self.resolutions]
+        h, w = plan.input_size
+        rho = self.by_rho
+        return [
+            (r if rho else None, (cost.scale_side(h, r), cost.scale_side(w, r))) for r in self.rhos
+        ]
+
+
+def parse_grid(
+    alpha: str | None,
+    resolution: str | None,
+    rho: str | None,
+    default_alpha: str | None = None,
+    default_resolution: str | None = None,
+) -> Grid:
+    """The grid from ``--alpha``, ``--resolution`` or ``--rho`` (located errors, one per flag);
+    without them the given defaults, else the paper's 4 × 4 grid."""
+    problems: list[str] = []
+    alphas: Sequence[Fraction] = PAPER_ALPHAS
+    resolutions: Sequence[Pair] = ()
+    rhos: Sequence[Fraction] = PAPER_RHOS
+    alpha = alpha if alpha is not None else default_alpha
+    if resolution is not None and rho is not None:
+        problems.append("--resolution and --rho both given; give one of them")
+    if resolution is None and rho is None:
+        resolution = default_resolution
+    try:
+        if alpha is not None:
+            alphas = expand(alpha, _multiplier)
+    except ValueError as exc:
+        problems.append(f"--alpha: {alpha!r} is not allowed: {exc}; expected {_RANGE_HELP}")
+    try:
+        if rho is not None:
+            rhos = expand(rho, _multiplier)
+    except ValueError as exc:
+        problems.append(f"--rho: {rho!r} is not allowed: {exc}; expected {_RANGE_HELP}")
+    try:
+        if resolution is not None:
+            resolutions, rhos = parse_resolutions(resolution), ()
+    except ValueError as exc:
+        problems.append(
+            f"--resolution: {resolution!r} is not allowed: {exc}; expected sides in pixels, "
+            "a list (224,192), a range (96:320:8) or HxW items"
+        )
+    if problems:
+        raise SpecError(problems)
+    grid = Grid(tuple(alphas), tuple(resolutions), tuple(rhos), by_rho=rho is not None)
+    if grid.size > MAX_VARIANTS:
+        raise SpecError(
+            f"--alpha × --resolution: {grid.size:,} variants (at most {MAX_VARIANTS:,}); "
+            "use a coarser step"
+        )
+    return grid
+
+
+def restrict(grid: Grid, min_alpha: Fraction | None, min_resolution: int | None) -> Grid:
+    """Drop widths below ``--min-alpha`` and sides below ``--min-resolution``."""
+    alphas = grid.alphas
+    if min_alpha is not None:
+        alphas = tuple(a for a in alphas if a >= min_alpha)
+        if not alphas:
+            raise SpecError(
+                f"--min-alpha: {float(min_alpha):g} leaves no α of the grid "
+                f"(largest {float(max(grid.alphas)):g})"
+            )
+    resolutions = grid.resolutions
+    if min_resolution is not None:
+        if grid.rhos:
+            raise SpecError("--min-resolution: give --resolution (not --rho) with it")
+        resolutions = tuple(r for r in resolutions if min(r) >= min_resolution)
+        if not resolutions:
+            largest = max(max(r) for r in grid.resolutions)
+            raise SpecError(
+                f"--min-resolution: {min_resolution} leaves no resolution of the grid "
+                f"(largest {largest})"
+            )
+    return Grid(alphas, resolutions, grid.rhos, grid.by_rho)
+
+
+_UNITS = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
+_BUDGET_RE = re.compile(r"^\s*([0-9.eE+_-]+?)\s*([kKmMgGtT]?)\s*$")
+
+
+def parse_budget(flag: str, text: str | None) -> int | None:
+    """A count with an optional unit: 150M, 1.5e6, 2G, 300k (k, M, G, T are powers of 1000).
+
+    >>> [parse_budget("--max-macs", t) for t in ("150M", "1.5e6", "2G", "300k", "1000")]
+    [150000000, 1500000, 2000000000, 300000, 1000]
+    """
+    if text is None:
+        return None
+    match = _BUDGET_RE.match(text)
+    value: Decimal | None = None
+    if match:
+        try:
+            value = _decimal(match[1]) * _UNITS[match[2].lower()]
+        except ValueError:
+            value = None
+    if value is None or value < 1:
+        raise SpecError(
+            f"{flag}: {text!r} is not allowed: must be a count of at least 1, optionally with a "
+            "unit k, M, G or T (e.g. 150M, 1.5e6, 2G, 300k)"
+        )
+    return int(value)
+
+
+# --- the fast evaluator -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Widths:
+    """What one α makes of a plan: the channel part of each layer's mult-adds, the parameters that
+    do not depend on the resolution, and (fc after a non-global pool) the channel part of those
+    that do."""
+
+    macs: tuple[int, ...]
+    params: int
+    area_params: tuple[int, ...]
+
+
+KNOWN_KINDS = frozenset({"conv", "dw", "pw", "pool", "fc", "add"})
+
+
+def factorable(plan: Plan) -> bool:
+    """Whether the fast evaluator knows every layer kind of the plan."""
+    return all(p.kind in KNOWN_KINDS for p in plan.prims)
+
+
+def widths(
+    plan: Plan, alpha: Fraction, conventions: Conventions, classes: int, min_channels: int
+) -> Widths:
+    """The channel chain of ``network.evaluate`` at width α (same rules, same errors)."""
+    width = plan.width
+    bn = conventions.bn_params
+    conv_bias = conventions.bias and bn == 0
+    c = plan.input_channels
+    macs: list[int] = []
+    area_params: list[int] = []
+    params = 0
+    for p in plan.prims:
+        if p.kind in ("pool", "add"):  # free, and neither changes the channels
+            macs.append(0)
+            area_params.append(0)
+            continue
+        if p.kind == "fc":
+            units = p.filters or classes
+            one = cost.fully_connected(c, units, bias=conventions.bias)
+            macs.append(one.macs)
+            area_params.append(c * units)  # C·K weights per pixel of the input map
+            params += one.params - c * units  # the bias
+            c = units
+            continue
+        if p.kind == "dw":
+            n = c
+            one = cost.depthwise((1, 1), p.kernel, c, bias=conv_bias)
+        else:
+            filters = p.filters or c
+            if p.expansion:  # a bottleneck's expansion: t × the (already scaled) input channels
+                n = p.expansion * c
+            elif p.scale == "never" or (p.scale == "up" and alpha <= 1):
+                n = filters
+            else:
+                n = cost.scale_channels(filters, alpha, width.round, width.divisor, min_channels)
+            if c % p.groups or n % p.groups:
+                raise SpecError(
+                    f"{p.where}: groups {p.groups} must divide input channels {c} and filters {n}"
+                )
+            one = cost.conv((1, 1), p.kernel, c, n, groups=p.groups, bias=conv_bias)
+        if bn:
+            one = one + cost.batch_norm(n, bn)
+        macs.append(one.macs)
+        area_params.append(0)
+        params += one.params
+        c = n
+    return Widths(tuple(macs), params, tuple(area_params))
+
+
+def areas(plan: Plan, hw: Pair) -> tuple[int, ...]:
+    """The spatial chain of ``network.evaluate`` at input H×W: each layer's output area D_G·D_G
+    (for an fc, its input H·W; for a pool, 0: pooling is free)."""
+    h, w = hw
+    out: list[int] = []
+    for p in plan.prims:
+        if p.kind == "fc":
+            out.append(h * w)
+            h, w = 1, 1
+        elif p.kind == "add":
+            out.append(0)
+        elif p.kind == "pool":
+            out.append(0)
+            if p.pool_global:
+                h, w = 1, 1
+            else:
+                h, w = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
+        else:
+            h, w = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
+            out.append(h * w)
+    return tuple(out)
+
+
+def combine(width: Widths, area: Sequence[int]) -> Cost:
+    """One variant's totals: Σ channel part × area, and the parameters."""
+    macs = sum(map(mul, width.macs, area))
+    return Cost(macs, width.params + sum(map(mul, width.area_params, area)))
+
+
+# --- sweep ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SweepRow:
+    """One variant's totals."""
+
+    alpha: Fraction
+    rho: Fraction | None
+    resolution: Pair
+    cost: Cost
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Variants that cannot be built: a whole column (resolution), a whole row (α), or one."""
+
+    alpha: Fraction | None
+    resolution: Pair | None
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    model: str
+    classes: int
+    conventions: Conventions
+    alphas: tuple[Fraction, ...]
+    sides: tuple[tuple[Fraction | None, Pair], ...]
+    rows: tuple[SweepRow, ...]
+    """Every variant that can be built, α by α in the order given, resolutions in the order given."""
+    skipped: tuple[Skipped, ...] = ()
+
+    @property
+    def largest(self) -> SweepRow:
+        """The variant with the most mult-adds (the first of equals): what ratios are against."""
+        return max(self.rows, key=lambda r: r.cost.macs)
+
+
+def _variants(
+    plan: Plan,
+    grid: Grid,
+    conventions: Conventions,
+    classes: int | None,
+    min_channels: int | None,
+    progress: Progress | None,
+) -> tuple[list[SweepRow], list[Skipped]]:
+    n_classes = classes or plan.classes
+    mins = min_channels or plan.width.min_channels
+    sides = grid.sides(plan)
+    rows: list[SweepRow] = []
+    skipped: list[Skipped] = []
+    if not factorable(plan):
+        return _slow(plan, grid.alphas, sides, conventions, classes, min_channels, progress)
+    columns: list[tuple[Fraction | None, Pair, tuple[int, ...]]] = []
+    for rho, hw in sides:
+        try:
+            columns.append((rho, hw, areas(plan, hw)))
+        except SpecError as exc:
+            skipped.append(Skipped(None, hw, tuple(exc.problems)))
+    done = 0
+    for alpha in grid.alphas:
+        try:
+            width = widths(plan, alpha, conventions, n_classes, mins)
+        except SpecError as exc:
+            skipped.append(Skipped(alpha, None, tuple(exc.problems)))
+            continue
+        rows.extend(SweepRow(alpha, rho, hw, combine(width, area)) for rho, hw, area in columns)
+        done += len(sides)
+        if progress is not None:
+            progress(done)
+    return rows, skipped
+
+
+def _slow(
+    plan: Plan,
+    alphas: Iterable[Fraction],
+    sides: Sequence[tuple[Fraction | None, Pair]],
+    conventions: Conventions,
+    classes: int | None,
+    min_channels: int | None,
+    progress: Progress | None,
+) -> tuple[list[SweepRow], list[Skipped]]:
+    """One ``evaluate`` per variant, for plans with layer kinds the factorisation does not know."""
+    rows: list[SweepRow] = []
+    skipped: list[Skipped] = []
+    done = 0
+    for alpha in alphas:
+        for rho, hw in sides:
+            try:
+                layer_rows = evaluate(plan, Variant(alpha, hw, classes, min_channels), conventions)
+            except SpecError as exc:
+                skipped.append(Skipped(alpha, hw, tuple(exc.problems)))
+                continue
+            rows.append(SweepRow(alpha, rho, hw, cost.total(r.cost for r in layer_rows)))
+        done += len(sides)
+        if progress is not None:
+            progress(done)
+    return rows, skipped
+
+
+def _nothing_built(skipped: Sequence[Skipped]) -> SpecError:
+    return SpecError([f"no variant of the grid can be built: {s}" for s in skipped_lines(skipped)])
+
+
+def sweep(
+    plan: Plan,
+    grid: Grid = Grid(),
+    conventions: Conventions = Conventions(),
+    classes: int | None = None,
+    min_channels: int | None = None,
+    progress: Progress | None = None,
+) -> SweepReport:
+    """Mult-adds and parameters of every (α, resolution) of the grid, exactly as ``evaluate``."""
+    rows, skipped = _variants(plan, grid, conventions, classes, min_channels, progress)
+    if not rows:
+        raise _nothing_built(skipped)
+    return SweepReport(
+        model=plan.name,
+        classes=classes or plan.classes,
+        conventions=conventions,
+        alphas=grid.alphas,
+        sides=tuple(grid.sides(plan)),
+        rows=tuple(rows),
+        skipped=tuple(skipped),
+    )
+
+
+# --- fit -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FitReport:
+    """The largest variants of a grid within a budget."""
+
+    sweep: SweepReport
+    max_macs: int | None
+    max_params: int | None
+    front: tuple[SweepRow, ...]
+    """Variants that fit and that no other fitting variant beats on both α and resolution,
+    most mult-adds first."""
+    fitting: int
+    """How many variants of the grid fit (the front is the top of them)."""
+
+    def fits(self, row: SweepRow) -> bool:
+        return fits(row.cost, self.max_macs, self.max_params)
+
+    @property
+    def smallest(self) -> SweepRow:
+        """The cheapest variant of the grid (fewest mult-adds, then fewest parameters)."""
+        return min(self.sweep.rows, key=lambda r: (r.cost.macs, r.cost.params))
+
+    @property
+    def binding(self) -> tuple[str, ...]:
+        """When nothing fits: the budgets no variant of the grid meets even alone ("macs",
+        "params"); empty when each is met by some variant but never both at once."""
+        rows = self.sweep.rows
+        out = []
+        if self.max_macs is not None and min(r.cost.macs for r in rows) > self.max_macs:
+            out.append("macs")
+        if self.max_params is not None and min(r.cost.params for r in rows) > self.max_params:
+            out.append("params")
+        return tuple(out)
+
+
+def fits(c: Cost, max_macs: int | None, max_params: int | None) -> bool:
+    return (max_macs is None or c.macs <= max_macs) and (
+        max_params is None or c.params <= max_params
+    )
+
+
+def dominates(a: SweepRow, b: SweepRow) -> bool:
+    """a is another variant at least as wide as b, with an input at least as large on both sides."""
+    return (
+        (a.alpha, a.resolution) != (b.alpha, b.resolution)
+        and a.alpha >= b.alpha
+        and a.resolution[0] >= b.resolution[0]
+        and a.resolution[1] >= b.resolution[1]
+    )
+
+
+def front(rows: Iterable[SweepRow]) -> list[SweepRow]:
+    """The fitting variants no other beats on α and resolution together: scanned widest and
+    largest first, a variant is beaten iff a variant already on the front beats it."""
+    ordered = sorted(rows, key=lambda r: (r.alpha, r.resolution), reverse=True)
+    out: list[SweepRow] = []
+    for row in ordered:
+        if not any(dominates(f, row) for f in out):
+            out.append(row)
+    return sorted(out, key=lambda r: (r.cost.macs, r.cost.params, r.alpha), reverse=True)
+
+
+def fit(
+    plan: Plan,
+    max_macs: int | None,
+    max_params: int | None,
+    grid: Grid,
+    conventions: Conventions = Conventions(),
+    classes: int | None = None,
+    min_channels: int | None = None,
+    progress: Progress | None = None,
+) -> FitReport:
+    """The front of the grid under ``max_macs`` mult-adds and ``max_params`` parameters."""
+    if max_macs is None and max_params is None:
+        raise SpecError("give a budget: --max-macs, --max-params or both (e.g. --max-macs 150M)")
+    report = sweep(plan, grid, conventions, classes, min_channels, progress)
+    fitting = [r for r in report.rows if fits(r.cost, max_macs, max_params)]
+    return FitReport(report, max_macs, max_params, tuple(front(fitting)), len(fitting))
+
+
+def skipped_lines(skipped: Sequence[Skipped]) -> Iterator[str]:
+    """One line per skipped column, row or variant: what was skipped, and why."""
+    for s in skipped:
+        if s.alpha is None and s.resolution is not None:
+            what = f"resolution {s.resolution[0]}x{s.resolution[1]} (every α)"
+        elif s.resolution is None and s.alpha is not None:
+            what = f"α {float(s.alpha):g} (every resolution)"
+        else:
+            assert s.alpha is not None and s.resolution is not None
+            what = f"α {float(s.alpha):g} at {s.resolution[0]}x{s.resolution[1]}"
+        yield f"{what}: {'; '.join(s.problems)}"
