@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 import warnings
+
+from convcost.measure import cpu_name
 
 
 def median_seconds(fn, repeats: int, warmup: int = 3) -> float:  # type: ignore[no-untyped-def]
@@ -35,17 +36,6 @@ def median_seconds(fn, repeats: int, warmup: int = 3) -> float:  # type: ignore[
         fn()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
-
-
-def cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main() -> None:

@@ -181,11 +181,11 @@ def measure_layers(memory: LayerMemoryReport, setup: Setup) -> MeasureReport:
         threads=threads,
         cpus=cpus,
         torch_version=str(torch.__version__),
-        machine=f"{platform.machine()} {_cpu_name()}".strip(),
+        machine=f"{platform.machine()} {cpu_name()}".strip(),
     )
 
 
-def _cpu_name() -> str:
+def cpu_name() -> str:
     """The CPU's model name on Linux (``/proc/cpuinfo``), else the platform's processor string."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
