@@ -642,6 +642,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.stderr.write(f"convcost: error: {problem}\n")
         sys.exit(2)
     except typer.TyperException as exc:  # click's usage errors (typer vendors click)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `convcost`: the help is the answer
+            sys.exit(0)
         sys.stderr.write(f"convcost: error: {exc.format_message()}\n")
         sys.exit(exc.exit_code)
     except typer.Abort:

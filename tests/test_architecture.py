@@ -120,3 +120,9 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert '.[test]"' in block[1] and "pytest" in block[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install --quiet -e ".[test]" && python -m pytest' in ci
+
+
+def test_bare_command_shows_help(run: Run) -> None:
+    result = run()
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "Usage: convcost" in result.stdout and "layer" in result.stdout and "model" in result.stdout
