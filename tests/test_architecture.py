@@ -125,4 +125,6 @@ def test_readme_starts_with_the_two_commands() -> None:
 def test_bare_command_shows_help(run: Run) -> None:
     result = run()
     assert result.exit_code == 0 and result.stderr == ""
-    assert "Usage: convcost" in result.stdout and "layer" in result.stdout and "model" in result.stdout
+    assert (
+        "Usage: convcost" in result.stdout and "layer" in result.stdout and "model" in result.stdout
+    )
