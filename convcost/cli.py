@@ -478,12 +478,10 @@ def _plot_path(path: str | None) -> str | None:
 
 
 @contextlib.contextmanager
-def _progress(fmt: str, total: int, plan: Plan) -> Iterator[Callable[[int], None] | None]:
+def _progress(fmt: str, total: int) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for a long sweep shown in a terminal; never for json/csv/markdown
     or when stderr is not a terminal."""
-    from convcost.sweep import factorable
-
-    long = total >= (100_000 if factorable(plan) else 1_000)
+    long = total >= 100_000
     if fmt != "table" or not long or not sys.stderr.isatty():
         yield None
         return
@@ -542,7 +540,7 @@ def sweep(
     conventions, classes, min_channels = resolve(
         preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
     )
-    with _progress(out, grid.size, plan) as progress:
+    with _progress(out, grid.size) as progress:
         report = sweeping.sweep(plan, grid, conventions, classes, min_channels, progress)
     _emit_many(report, out, exact, figure)
 
@@ -604,7 +602,7 @@ def fit(
     conventions, classes, min_channels = resolve(
         preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
     )
-    with _progress(out, grid.size, plan) as progress:
+    with _progress(out, grid.size) as progress:
         report = sweeping.fit(plan, *budgets, grid, conventions, classes, min_channels, progress)
     _emit_many(report, out, exact, figure)
 

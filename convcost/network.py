@@ -281,8 +281,9 @@ def output_hw(where: str, hw: Pair, kernel: Pair, stride: Pair, padding: int | s
 
 
 @dataclass(frozen=True, slots=True)
-class _Context:
-    """What every step of one evaluation shares: the variant and the conventions, resolved."""
+class Widening:
+    """What every primitive of one evaluation shares on the channel side: α and its rounding,
+    the classes and the conventions."""
 
     alpha: Fraction
     width: Width
@@ -290,6 +291,17 @@ class _Context:
     classes: int
     bias: bool
     bn_params: int
+
+    @classmethod
+    def of(cls, plan: Plan, variant: Variant, conventions: Conventions) -> Widening:
+        return cls(
+            alpha=variant.alpha,
+            width=plan.width,
+            min_channels=variant.min_channels or plan.width.min_channels,
+            classes=variant.classes or plan.classes,
+            bias=conventions.bias,
+            bn_params=conventions.bn_params,
+        )
 
     def scaled(self, filters: int, rule: str) -> int:
         if rule == "never" or (rule == "up" and self.alpha <= 1):
@@ -308,87 +320,135 @@ class _Context:
         return self.bias and not self.bn_params
 
 
-Step = tuple[Pair | None, int, Shape, Cost]
-"""What a primitive does to its input: (kernel shown, groups, output shape, cost)."""
+# A layer's mult-adds factor into a channel part, which depends on α only, times an area, which
+# depends on the resolution only (D_K²·M·N/g × D_G² for a conv). evaluate() multiplies the two;
+# a sweep computes each once per α and once per resolution and takes dot products.
 
 
-def _step_conv(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
-    h, w, c = shape
-    oh, ow = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
-    n = p.expansion * c if p.expansion else ctx.scaled(p.filters or c, p.scale)
+@dataclass(frozen=True, slots=True)
+class ChannelPart:
+    """What a primitive does to the channels at one width, and its cost per unit of area."""
+
+    channels: int
+    groups: int
+    macs: int
+    """Mult-adds per unit of area (per output position; for an fc, per input position)."""
+    params: int
+    """Parameters that do not depend on the resolution."""
+    area_params: int = 0
+    """Parameters per unit of area: an fc reading an H×W map has C·K weights per position."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpatialPart:
+    """What a primitive does to the spatial size at one resolution."""
+
+    out: Pair
+    area: int
+    """What the channel part is multiplied by: D_G·D_G, an fc's input H·W, 0 for free layers."""
+    kernel: Pair | None
+    """The kernel a report shows (a global pool's is the whole map; an fc has none)."""
+
+
+def _channels_conv(p: Prim, c: int, wide: Widening) -> ChannelPart:
+    n = p.expansion * c if p.expansion else wide.scaled(p.filters or c, p.scale)
     if c % p.groups or n % p.groups:
         raise SpecError(
             f"{p.where}: groups {p.groups} must divide input channels {c} and filters {n}"
         )
-    layer_cost = cost.conv((oh, ow), p.kernel, c, n, groups=p.groups, bias=ctx.conv_bias)
-    return p.kernel, p.groups, (oh, ow, n), ctx.with_bn(layer_cost, n)
+    unit = wide.with_bn(cost.conv((1, 1), p.kernel, c, n, groups=p.groups, bias=wide.conv_bias), n)
+    return ChannelPart(n, p.groups, unit.macs, unit.params)
 
 
-def _step_dw(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
-    h, w, c = shape
-    oh, ow = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
-    layer_cost = cost.depthwise((oh, ow), p.kernel, c, bias=ctx.conv_bias)
-    return p.kernel, c, (oh, ow, c), ctx.with_bn(layer_cost, c)
+def _channels_dw(p: Prim, c: int, wide: Widening) -> ChannelPart:
+    unit = wide.with_bn(cost.depthwise((1, 1), p.kernel, c, bias=wide.conv_bias), c)
+    return ChannelPart(c, c, unit.macs, unit.params)
 
 
-def _step_pool(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
-    h, w, c = shape
+def _channels_free(p: Prim, c: int, wide: Widening) -> ChannelPart:
+    return ChannelPart(c, 1, 0, 0)
+
+
+def _channels_fc(p: Prim, c: int, wide: Widening) -> ChannelPart:
+    units = p.filters or wide.classes
+    unit = cost.fully_connected(c, units, bias=wide.bias)
+    return ChannelPart(units, 1, unit.macs, unit.params - c * units, area_params=c * units)
+
+
+def _spatial_conv(p: Prim, hw: Pair) -> SpatialPart:
+    out = output_hw(p.where, hw, p.kernel, p.stride, p.padding)
+    return SpatialPart(out, out[0] * out[1], p.kernel)
+
+
+def _spatial_pool(p: Prim, hw: Pair) -> SpatialPart:
     if p.pool_global:
-        return (h, w), 1, (1, 1, c), cost.ZERO
-    oh, ow = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
-    return p.kernel, 1, (oh, ow, c), cost.ZERO
+        return SpatialPart((1, 1), 0, hw)
+    return SpatialPart(output_hw(p.where, hw, p.kernel, p.stride, p.padding), 0, p.kernel)
 
 
-def _step_fc(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
-    h, w, c = shape
-    units = p.filters or ctx.classes
-    return None, 1, (1, 1, units), cost.fully_connected(h * w * c, units, bias=ctx.bias)
+def _spatial_fc(p: Prim, hw: Pair) -> SpatialPart:
+    return SpatialPart((1, 1), hw[0] * hw[1], None)
 
 
-def _step_add(p: Prim, shape: Shape, ctx: _Context, block_input: Shape) -> Step | None:
-    """A residual add costs no multiplications; it exists (as torchvision decides) only when the
-    block's output has its input's shape: stride 1 and as many channels out as in."""
-    return (None, 1, shape, cost.ZERO) if shape == block_input else None
+def _spatial_add(p: Prim, hw: Pair) -> SpatialPart:
+    return SpatialPart(hw, 0, None)
 
 
-_STEPS: dict[Kind, Callable[[Prim, Shape, _Context, Shape], Step | None]] = {
-    "conv": _step_conv,
-    "pw": _step_conv,
-    "dw": _step_dw,
-    "pool": _step_pool,
-    "fc": _step_fc,
-    "add": _step_add,
+_STEPS: dict[
+    Kind,
+    tuple[Callable[[Prim, int, Widening], ChannelPart], Callable[[Prim, Pair], SpatialPart]],
+] = {
+    "conv": (_channels_conv, _spatial_conv),
+    "pw": (_channels_conv, _spatial_conv),
+    "dw": (_channels_dw, _spatial_conv),
+    "pool": (_channels_free, _spatial_pool),
+    "fc": (_channels_fc, _spatial_fc),
+    "add": (_channels_free, _spatial_add),
 }
-"""Primitive kind → how it transforms a shape and what it costs: a new kind is one entry."""
+"""Primitive kind → (its channel part, its spatial part): a new kind is one entry."""
+
+
+def channel_part(p: Prim, c: int, wide: Widening) -> ChannelPart:
+    return _STEPS[p.kind][0](p, c, wide)
+
+
+def spatial_part(p: Prim, hw: Pair) -> SpatialPart:
+    return _STEPS[p.kind][1](p, hw)
 
 
 def evaluate(
     plan: Plan, variant: Variant = Variant(), conventions: Conventions = Conventions()
 ) -> list[LayerRow]:
     """Cost every primitive of the plan for one variant: exact ints, shapes chained layer to layer."""
-    ctx = _Context(
-        alpha=variant.alpha,
-        width=plan.width,
-        min_channels=variant.min_channels or plan.width.min_channels,
-        classes=variant.classes or plan.classes,
-        bias=conventions.bias,
-        bn_params=conventions.bn_params,
-    )
+    wide = Widening.of(plan, variant, conventions)
     h, w = variant.resolution or plan.input_size
-    shape: Shape = (h, w, plan.input_channels)
+    c = plan.input_channels
     rows: list[LayerRow] = []
-    block, block_input = "", shape
+    block, block_input = "", (h, w, c)
     for p in plan.prims:
+        shape: Shape = (h, w, c)
         if p.block != block:
             block, block_input = p.block, shape
-        step = _STEPS[p.kind](p, shape, ctx, block_input)
-        if step is None:
-            continue
-        kernel, groups, out, layer_cost = step
+        if p.kind == "add" and shape != block_input:
+            continue  # as torchvision: a residual add only where stride 1 keeps in = out channels
+        channels, spatial = channel_part(p, c, wide), spatial_part(p, (h, w))
+        layer_cost = Cost(
+            channels.macs * spatial.area, channels.params + channels.area_params * spatial.area
+        )
+        out: Shape = (*spatial.out, channels.channels)
         rows.append(
             LayerRow(
-                len(rows), p.name, p.kind, p.block, kernel, p.stride, groups, shape, out, layer_cost
+                len(rows),
+                p.name,
+                p.kind,
+                p.block,
+                spatial.kernel,
+                p.stride,
+                channels.groups,
+                shape,
+                out,
+                layer_cost,
             )
         )
-        shape = out
+        h, w, c = out
     return rows

@@ -27,7 +27,15 @@ from operator import mul
 from convcost import cost
 from convcost.cost import Cost
 from convcost.errors import SpecError
-from convcost.network import Conventions, Pair, Plan, Variant, evaluate, output_hw
+from convcost.network import (
+    Conventions,
+    Pair,
+    Plan,
+    Variant,
+    Widening,
+    channel_part,
+    spatial_part,
+)
 
 MAX_VARIANTS = 1_000_000
 """A sweep larger than this is almost surely a typo in a range (a step of 0.0001)."""
@@ -264,83 +272,31 @@ class Widths:
     area_params: tuple[int, ...]
 
 
-KNOWN_KINDS = frozenset({"conv", "dw", "pw", "pool", "fc", "add"})
-
-
-def factorable(plan: Plan) -> bool:
-    """Whether the fast evaluator knows every layer kind of the plan."""
-    return all(p.kind in KNOWN_KINDS for p in plan.prims)
-
-
 def widths(
     plan: Plan, alpha: Fraction, conventions: Conventions, classes: int, min_channels: int
 ) -> Widths:
-    """The channel chain of ``network.evaluate`` at width α (same rules, same errors)."""
-    width = plan.width
-    bn = conventions.bn_params
-    conv_bias = conventions.bias and bn == 0
+    """The channel chain of ``network.evaluate`` at width α: each layer's channel part."""
+    wide = Widening.of(plan, Variant(alpha, None, classes, min_channels), conventions)
     c = plan.input_channels
     macs: list[int] = []
     area_params: list[int] = []
     params = 0
     for p in plan.prims:
-        if p.kind in ("pool", "add"):  # free, and neither changes the channels
-            macs.append(0)
-            area_params.append(0)
-            continue
-        if p.kind == "fc":
-            units = p.filters or classes
-            one = cost.fully_connected(c, units, bias=conventions.bias)
-            macs.append(one.macs)
-            area_params.append(c * units)  # C·K weights per pixel of the input map
-            params += one.params - c * units  # the bias
-            c = units
-            continue
-        if p.kind == "dw":
-            n = c
-            one = cost.depthwise((1, 1), p.kernel, c, bias=conv_bias)
-        else:
-            filters = p.filters or c
-            if p.expansion:  # a bottleneck's expansion: t × the (already scaled) input channels
-                n = p.expansion * c
-            elif p.scale == "never" or (p.scale == "up" and alpha <= 1):
-                n = filters
-            else:
-                n = cost.scale_channels(filters, alpha, width.round, width.divisor, min_channels)
-            if c % p.groups or n % p.groups:
-                raise SpecError(
-                    f"{p.where}: groups {p.groups} must divide input channels {c} and filters {n}"
-                )
-            one = cost.conv((1, 1), p.kernel, c, n, groups=p.groups, bias=conv_bias)
-        if bn:
-            one = one + cost.batch_norm(n, bn)
-        macs.append(one.macs)
-        area_params.append(0)
-        params += one.params
-        c = n
+        part = channel_part(p, c, wide)
+        macs.append(part.macs)
+        area_params.append(part.area_params)
+        params += part.params
+        c = part.channels
     return Widths(tuple(macs), params, tuple(area_params))
 
 
 def areas(plan: Plan, hw: Pair) -> tuple[int, ...]:
-    """The spatial chain of ``network.evaluate`` at input H×W: each layer's output area D_G·D_G
-    (for an fc, its input H·W; for a pool, 0: pooling is free)."""
-    h, w = hw
+    """The spatial chain of ``network.evaluate`` at input H×W: each layer's area."""
     out: list[int] = []
     for p in plan.prims:
-        if p.kind == "fc":
-            out.append(h * w)
-            h, w = 1, 1
-        elif p.kind == "add":
-            out.append(0)
-        elif p.kind == "pool":
-            out.append(0)
-            if p.pool_global:
-                h, w = 1, 1
-            else:
-                h, w = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
-        else:
-            h, w = output_hw(p.where, (h, w), p.kernel, p.stride, p.padding)
-            out.append(h * w)
+        part = spatial_part(p, hw)
+        out.append(part.area)
+        hw = part.out
     return tuple(out)
 
 
@@ -402,8 +358,6 @@ def _variants(
     sides = grid.sides(plan)
     rows: list[SweepRow] = []
     skipped: list[Skipped] = []
-    if not factorable(plan):
-        return _slow(plan, grid.alphas, sides, conventions, classes, min_channels, progress)
     columns: list[tuple[Fraction | None, Pair, tuple[int, ...]]] = []
     for rho, hw in sides:
         try:
@@ -418,33 +372,6 @@ def _variants(
             skipped.append(Skipped(alpha, None, tuple(exc.problems)))
             continue
         rows.extend(SweepRow(alpha, rho, hw, combine(width, area)) for rho, hw, area in columns)
-        done += len(sides)
-        if progress is not None:
-            progress(done)
-    return rows, skipped
-
-
-def _slow(
-    plan: Plan,
-    alphas: Iterable[Fraction],
-    sides: Sequence[tuple[Fraction | None, Pair]],
-    conventions: Conventions,
-    classes: int | None,
-    min_channels: int | None,
-    progress: Progress | None,
-) -> tuple[list[SweepRow], list[Skipped]]:
-    """One ``evaluate`` per variant, for plans with layer kinds the factorisation does not know."""
-    rows: list[SweepRow] = []
-    skipped: list[Skipped] = []
-    done = 0
-    for alpha in alphas:
-        for rho, hw in sides:
-            try:
-                layer_rows = evaluate(plan, Variant(alpha, hw, classes, min_channels), conventions)
-            except SpecError as exc:
-                skipped.append(Skipped(alpha, hw, tuple(exc.problems)))
-                continue
-            rows.append(SweepRow(alpha, rho, hw, cost.total(r.cost for r in layer_rows)))
         done += len(sides)
         if progress is not None:
             progress(done)
