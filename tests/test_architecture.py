@@ -55,17 +55,47 @@ def test_heavy_imports_stay_in_their_layer(library: str, allowed: set[str]) -> N
     assert users <= allowed, users - allowed
 
 
-def test_json_path_imports_neither_rich_nor_pydantic_nor_yaml() -> None:
+HEAVY = ("rich", "pydantic", "yaml", "matplotlib", "torch")
+
+
+@pytest.mark.parametrize(
+    ("args", "also_absent", "total"),
+    [
+        (
+            ["model", "mobilenet", "--json"],
+            ("convcost.sweep", "convcost.memory"),
+            (568_740_352, 4_209_088),
+        ),
+        (
+            ["model", "mobilenet_v2", "--json", "--preset", "torchvision"],
+            (),
+            (300_774_272, 3_504_872),
+        ),
+        (["sweep", "mobilenet", "--json"], ("convcost.memory",), (568_740_352, 4_209_088)),
+    ],
+)
+def test_json_paths_stay_light(
+    args: list[str], also_absent: tuple[str, ...], total: tuple[int, int]
+) -> None:
+    """What a script pays for: no rich, pydantic, yaml (built-ins are trusted data), no optional
+    engine the command does not use. Checked in a fresh interpreter."""
     probe = (
-        "import sys, io, contextlib\n"
+        "import sys, io, contextlib, json\n"
         "from convcost.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try: main(['model', 'mobilenet', '--json'])\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    try: main({args!r})\n"
         "    except SystemExit: pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'pydantic', 'yaml'}))\n"
+        "print(json.dumps([sorted(m for m in sys.modules if m.split('.')[0] in sys.argv[1:] or m in sys.argv[1:]), out.getvalue()]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    command = [sys.executable, "-c", probe, *HEAVY, *also_absent]
+    loaded, stdout = json.loads(
+        subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    )
+    assert loaded == []
+    data = json.loads(stdout)
+    first = data[0] if isinstance(data, list) else data["total"]
+    assert (first["macs"], first["params"]) == total
 
 
 def test_installed_console_script_runs() -> None:

@@ -3,8 +3,6 @@ hand in each test (shapes × bytes per value), never read back from convcost's o
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -251,20 +249,6 @@ def test_unknown_device_and_dtype(run: Run, tmp_path: Path) -> None:
     assert "no shipped profile" in run.bad(*SEED, "--device", "toaster")[0]
     assert "no such file" in run.bad(*SEED, "--device", str(tmp_path / "nope.yaml"))[0]
     assert "float64" in run.bad(*SEED, "--dtype", "float64")[0]
-
-
-def test_plain_json_path_stays_light() -> None:
-    probe = (
-        "import sys, io, contextlib\n"
-        "from convcost.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try: main(['model', 'mobilenet', '--json'])\n"
-        "    except SystemExit: pass\n"
-        "heavy = {'rich', 'pydantic', 'yaml', 'convcost.memory', 'convcost.device', 'torch'}\n"
-        "print(sorted(set(sys.modules) & heavy))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_layer_memory_golden(run: Run, golden) -> None:  # type: ignore[no-untyped-def]

@@ -8,8 +8,6 @@ and all, written independently of convcost's engine.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -396,18 +394,3 @@ def test_bad_bottleneck(run: Run, entry: str, needle: str) -> None:
 def test_schema_knows_bottleneck(run: Run) -> None:
     out = run("schema").stdout
     assert '"bottleneck"' in out and "expansion factor" in out
-
-
-def test_builtin_json_path_stays_light() -> None:
-    """A trusted built-in with a preset needs neither rich, pydantic nor yaml."""
-    code = (
-        "import sys\nfrom convcost.cli import main\n"
-        "try:\n    main(['model', 'mobilenet_v2', '--json', '--preset', 'torchvision'])\n"
-        "except SystemExit:\n    pass\n"
-        "sys.stderr.write(repr([m for m in ('rich', 'pydantic', 'yaml') if m in sys.modules]))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stderr == "[]"
-    assert '"params": 3504872' in result.stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 import sys
 from fractions import Fraction
 from typing import Any
@@ -18,7 +17,7 @@ from convcost import cost, sweep
 from convcost.architectures import builtin_spec
 from convcost.errors import SpecError
 from convcost.network import Conventions, Plan, Variant, compile_plan, evaluate
-from tests.conftest import ROOT, SPECS, Run
+from tests.conftest import SPECS, Run
 
 MOBILENET = compile_plan(builtin_spec("mobilenet"))
 
@@ -409,24 +408,6 @@ def test_flops_column(run: Run) -> None:
     assert row["flops"] == 2 * 568_740_352
 
 
-def test_json_needs_neither_rich_nor_pydantic() -> None:
-    code = (
-        "import sys\n"
-        "from convcost.cli import main\n"
-        "try:\n"
-        "    main(['sweep', 'mobilenet', '--json'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "mods = [m for m in ('rich', 'pydantic', 'yaml', 'matplotlib') if m in sys.modules]\n"
-        "sys.stderr.write(repr(mods))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert json.loads(done.stdout)[0]["macs"] == 568_740_352
-    assert done.stderr == "[]"
-
-
 def test_progress_only_for_long_table_sweeps_in_a_terminal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -465,24 +446,6 @@ def test_long_list_lines_up(run: Run) -> None:
     body = lines[start : start + 812]
     assert len({len(line) for line in body}) == 1  # right-aligned columns
     assert body[0].split() == ["0.05", "96", "481.8K", "60.8K", "0.000", "0.008"]
-
-
-def test_model_json_does_not_import_the_sweep_engine() -> None:
-    code = (
-        "import sys\n"
-        "from convcost.cli import main\n"
-        "try:\n"
-        "    main(['model', 'mobilenet', '--json'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "mods = [m for m in ('convcost.sweep', 'rich', 'pydantic', 'yaml') if m in sys.modules]\n"
-        "sys.stderr.write(repr(mods))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert json.loads(done.stdout)["total"] == {"macs": 568_740_352, "params": 4_209_088}
-    assert done.stderr == "[]"
 
 
 def test_help_keeps_its_brackets(run: Run) -> None:
