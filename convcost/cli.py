@@ -470,6 +470,9 @@ def _plot_path(path: str | None) -> str | None:
 
     if not path.lower().endswith(PLOT_SUFFIXES):
         raise SpecError(f"--plot: {path!r} is not allowed: the file must end in .png, .svg or .pdf")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise SpecError(f"--plot: {path!r} cannot be written: no writable folder {folder}")
     if importlib.util.find_spec("matplotlib") is None:
         raise MissingExtraError(
             '--plot needs matplotlib, an optional extra: pip install "convcost[plot]"'

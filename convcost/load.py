@@ -50,8 +50,11 @@ class Source:
 def read_text(path: str) -> tuple[str, str]:
     """(text, display name) of a file, or of stdin for ``-``."""
     if path == "-":
-        text = sys.stdin.read()
         name = "<stdin>"
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SpecError(f"{name}: cannot be read ({exc})") from None
     else:
         file = Path(path)
         name = path
@@ -79,7 +82,7 @@ def load_yaml(path: str) -> tuple[dict[str, Any], Source]:
         node = loader.get_single_node()
         if node is None:
             raise SpecError(f"{name}: is empty, expected a YAML mapping")
-        size = _expanded_size(node, {})
+        size = _expanded_size(node, {}, set(), name)
         if size > MAX_YAML_NODES:
             raise SpecError(
                 f"{name}: expands to {size:,} YAML nodes through aliases (at most "
@@ -109,20 +112,28 @@ def load_yaml(path: str) -> tuple[dict[str, Any], Source]:
     return data, Source(name, lines)
 
 
-def _expanded_size(node: Any, memo: dict[int, int]) -> int:
-    """Number of nodes once every alias is expanded, computed without expanding (memoised)."""
+def _expanded_size(node: Any, memo: dict[int, int], open_: set[int], name: str) -> int:
+    """Number of nodes once every alias is expanded, computed without expanding (memoised).
+    A node that contains itself through an alias would expand forever: refused."""
     key = id(node)
     if key in memo:
         return memo[key]
-    memo[key] = 1  # a recursive alias counts once instead of looping
+    if key in open_:
+        raise SpecError(
+            f"{name}, line {node.start_mark.line + 1}: a YAML alias refers to a node that contains it "
+            "(a recursive structure); a spec must be a finite tree"
+        )
+    open_.add(key)
     value = node.value
     size = 1
     if isinstance(value, list):
         for item in value:
             if isinstance(item, tuple):
-                size += _expanded_size(item[0], memo) + _expanded_size(item[1], memo)
+                size += _expanded_size(item[0], memo, open_, name)
+                size += _expanded_size(item[1], memo, open_, name)
             else:
-                size += _expanded_size(item, memo)
+                size += _expanded_size(item, memo, open_, name)
+    open_.discard(key)
     memo[key] = size
     return size
 

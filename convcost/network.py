@@ -211,12 +211,22 @@ _EXPAND: dict[str, Callable[[Mapping[str, Any], str, str], Iterator[Prim]]] = {
 """Layer type → its primitives: a new layer type is one function and one entry here."""
 
 
+def _separable_pair(dw: Prim | None, pw: Prim | None) -> bool:
+    """Whether a pw completes the dw before it into one depthwise-separable block: a pw of the
+    dw's own block (a separable entry, a bottleneck's projection), or a standalone pw entry —
+    never the expansion that opens the next bottleneck."""
+    if dw is None or pw is None or dw.kind != "dw" or pw.kind != "pw" or pw.expansion:
+        return False
+    return pw.block in (dw.block, pw.name)
+
+
 def _pair_blocks(prims: list[Prim]) -> Iterator[Prim]:
-    """A pw straight after a dw joins the dw's block: together they are one separable block."""
+    """A standalone pw straight after a dw joins the dw's block: together they are one separable
+    block (for reports and what-ifs)."""
     previous: Prim | None = None
     for prim in prims:
-        if prim.kind == "pw" and previous is not None and previous.kind == "dw":
-            prim = replace(prim, block=previous.block)
+        if _separable_pair(previous, prim):
+            prim = replace(prim, block=previous.block)  # type: ignore[union-attr]
         yield prim
         previous = prim
 
@@ -230,7 +240,8 @@ def convert(plan: Plan, to: Conversion) -> Plan:
     while i < len(prims):
         prim = prims[i]
         nxt = prims[i + 1] if i + 1 < len(prims) else None
-        if to == "standard" and prim.kind == "dw" and nxt is not None and nxt.kind == "pw":
+        if to == "standard" and _separable_pair(prim, nxt):
+            assert nxt is not None
             out.append(
                 Prim(
                     "conv",

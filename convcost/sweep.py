@@ -65,7 +65,13 @@ def _decimal(text: str) -> Decimal:
         raise ValueError(f"{text.strip()!r} is not a number") from None
     if not value.is_finite():
         raise ValueError(f"{text.strip()!r} is not a finite number")
+    if value and abs(value.adjusted()) > MAX_EXPONENT:
+        raise ValueError(f"{text.strip()!r} is out of range (beyond 1e±{MAX_EXPONENT})")
     return value
+
+
+MAX_EXPONENT = 100
+"""No α, side or budget needs more; a larger exponent would make exact arithmetic crawl."""
 
 
 def expand(text: str, number: Callable[[str], Fraction]) -> list[Fraction]:
@@ -250,10 +256,10 @@ def parse_budget(flag: str, text: str | None) -> int | None:
             value = _decimal(match[1]) * _UNITS[match[2].lower()]
         except ValueError:
             value = None
-    if value is None or value < 1:
+    if value is None or value < 1 or value != value.to_integral_value():
         raise SpecError(
-            f"{flag}: {text!r} is not allowed: must be a count of at least 1, optionally with a "
-            "unit k, M, G or T (e.g. 150M, 1.5e6, 2G, 300k)"
+            f"{flag}: {text!r} is not allowed: must be a whole count of at least 1, optionally "
+            "with a unit k, M, G or T (e.g. 150M, 1.5e6, 2G, 300k)"
         )
     return int(value)
 

@@ -36,7 +36,7 @@ class Run:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None) -> Result:
+    def __call__(self, *args: str, input: str | bytes | None = None) -> Result:
         env = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
         with self.runner.isolation(input=input, env=env) as (out, err, _):
             try:
@@ -53,7 +53,7 @@ class Run:
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
 
-    def bad(self, *args: str, input: str | None = None) -> list[str]:
+    def bad(self, *args: str, input: str | bytes | None = None) -> list[str]:
         """Run input that must be refused: exit 2, nothing on stdout, no traceback; the lines."""
         result = self(*args, input=input)
         assert result.exit_code == 2, (result.stdout, result.stderr)

@@ -209,3 +209,9 @@ def test_any_bad_value_exits_2(run: Run, field: str, value: object) -> None:
     if digits and int(value.strip()) > 0:  # type: ignore[union-attr]
         return  # a string of digits (as flags arrive) is a fine value
     run.bad("layer", "--spec", "-", input=json.dumps(spec))  # JSON is YAML
+
+
+def test_recursive_alias_and_bad_encoding_on_stdin(run: Run) -> None:
+    assert "recursive structure" in run.bad("layer", "--spec", "-", input="a: &a [*a]\n")[0]
+    lines = run.bad("layer", "--spec", "-", input=b"D_F: 6\nname: caf\xe9\n")
+    assert "<stdin>: cannot be read" in lines[0]

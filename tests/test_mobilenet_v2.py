@@ -394,3 +394,30 @@ def test_bad_bottleneck(run: Run, entry: str, needle: str) -> None:
 def test_schema_knows_bottleneck(run: Run) -> None:
     out = run("schema").stdout
     assert '"bottleneck"' in out and "expansion factor" in out
+
+
+def test_a_lone_dw_before_a_bottleneck_keeps_to_itself(run: Run, tmp_path: Path) -> None:
+    """The expansion that opens a bottleneck never completes a standalone dw before it: the
+    bottleneck keeps its own block (and its residual add), and the all-standard baseline turns
+    only the bottleneck's dw + projection into one conv."""
+    spec = tmp_path / "dw_then_bottleneck.yaml"
+    spec.write_text(
+        "name: t\ninput: {size: 32, channels: 3}\ndefaults: {padding: same}\nlayers:\n"
+        "  - {type: conv, name: c1, kernel_size: 3, filters: 16}\n"
+        "  - {type: dw, name: d1}\n"
+        "  - {type: bottleneck, name: b, t: 6, c: 16}\n"
+    )
+    data = run.json("model", str(spec))
+    assert [(row["name"], row["block"]) for row in data["layers"]] == [
+        ("c1", "c1"),
+        ("d1", "d1"),
+        ("b/exp", "b"),
+        ("b/dw", "b"),
+        ("b/proj", "b"),
+        ("b/add", "b"),
+    ]
+    area = 32 * 32
+    baseline = (
+        9 * 3 * 16 + 9 * 16 + 16 * 96 + 9 * 96 * 16
+    ) * area  # conv, dw, exp, dw+proj as conv
+    assert data["conv_baseline"]["macs"] == baseline

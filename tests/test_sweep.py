@@ -487,3 +487,8 @@ def test_mobilenet_v2_sweep_equals_model(run: Run) -> None:
         key = (row["alpha"], row["resolution"][0])
         if key in published:
             assert (row["macs"], row["params"]) == published[key]
+
+
+def test_unwritable_plot_is_refused_before_any_output(run: Run) -> None:
+    lines = run.bad("sweep", "mobilenet", "--plot", "/nonexistent-folder/sweep.png")
+    assert "cannot be written" in lines[0]

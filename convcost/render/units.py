@@ -8,18 +8,37 @@ from fractions import Fraction
 _PREFIXES = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "K"))
 
 
+def _one_decimal(n: int, units: Sequence[tuple[int, str]], sep: str = "") -> str:
+    """n in the largest unit it reaches, one decimal, rounded half up — in integers, so any size
+    works; past the largest unit, scientific notation with two significant digits.
+
+    >>> _one_decimal(462_422_016, _PREFIXES), _one_decimal(-10**30, _PREFIXES)
+    ('462.4M', '-1.0e30')
+    """
+    sign, n = ("-" if n < 0 else ""), abs(n)
+    top = units[0][0]
+    if n >= 1000 * top:
+        digits = str((n * 10 // 10 ** (len(str(n)) - 2) + 5) // 10)  # two significant, rounded
+        exponent = len(str(n)) - 1 + (len(digits) - 2)
+        return f"{sign}{digits[0]}.{digits[1]}e{exponent}"
+    for size, unit in units:
+        if n >= size:
+            tenths = (n * 10 + size // 2) // size
+            return f"{sign}{tenths // 10}.{tenths % 10}{sep}{unit}"
+    return f"{sign}{n}"  # pragma: no cover - callers show small numbers whole
+
+
 def human(n: int, exact: bool = False) -> str:
     """462422016 → '462.4M'; below 10,000, or with exact, every digit: '2,160'.
 
     >>> human(462422016), human(266752), human(672), human(2160), human(52283392, exact=True)
     ('462.4M', '266.8K', '672', '2,160', '52,283,392')
+    >>> human(10**400)
+    '1.0e400'
     """
     if exact or abs(n) < 10_000:
         return f"{n:,}"
-    for size, prefix in _PREFIXES:
-        if abs(n) >= size:
-            return f"{n / size:.1f}{prefix}"
-    return str(n)  # pragma: no cover
+    return _one_decimal(n, _PREFIXES)
 
 
 def percent(share: Fraction, digits: int = 2) -> str:
@@ -61,10 +80,7 @@ def human_bytes(n: int, exact: bool = False) -> str:
     """
     if exact or abs(n) < 1000:
         return f"{n:,} B"
-    for size, unit in _BYTE_UNITS:
-        if abs(n) >= size:
-            return f"{n / size:.1f} {unit}"
-    return f"{n} B"  # pragma: no cover
+    return _one_decimal(n, _BYTE_UNITS, " ")
 
 
 def duration(seconds: Fraction | float) -> str:
@@ -72,7 +88,11 @@ def duration(seconds: Fraction | float) -> str:
 
     >>> duration(Fraction(531, 10**6)), duration(0.016), duration(Fraction(1292, 50 * 10**9))
     ('531 µs', '16.0 ms', '25.8 ns')
+    >>> duration(Fraction(10**400))
+    '1.0e400 s'
     """
+    if seconds >= 1000:  # beyond what a float holds, or just long: whole seconds, in integers
+        return f"{_one_decimal(int(seconds), ((1, ''),))} s"
     value = float(seconds)
     if value == 0:
         return "0"
