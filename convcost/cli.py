@@ -11,7 +11,6 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,6 @@ from convcost.errors import ConvcostError, MissingExtraError, SpecError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-    from rich.console import Console
 
     from convcost.network import Plan
     from convcost.sweep import FitReport, SweepReport
@@ -202,19 +200,13 @@ def _format(fmt: Format, json_flag: bool) -> str:
     return "json" if json_flag else fmt.value
 
 
-def make_console() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False)
-
-
-def emit(report: Any, fmt: str, exact: bool = False, console: Console | None = None) -> None:
+def emit(report: Any, fmt: str, exact: bool = False) -> None:
     """Render a report to stdout in the chosen format (rich is imported for tables only)."""
     if fmt == "table":
         from convcost.render import table
 
         printer = getattr(table, f"print_{type(report).__name__}")
-        printer(report, console or make_console(), exact=exact)
+        printer(report, table.make_console(), exact=exact)
     else:
         from convcost.render import render_text
 
@@ -459,7 +451,7 @@ def _network(name: str, as_: Conversion | None) -> Plan:
     plan = load_network(name)
     if as_ is None:
         return plan
-    return replace(convert(plan, as_.value), name=f"{plan.name} as {as_.value}")
+    return convert(plan, as_.value)._replace(name=f"{plan.name} as {as_.value}")
 
 
 def _plot_path(path: str | None) -> str | None:
@@ -651,8 +643,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("convcost: aborted\n")
         sys.exit(130)
     except BrokenPipeError:
-        # the reader went away (e.g. `| head`): stop quietly, as other Unix tools do
+        # the reader went away (e.g. `| head`): stop quietly with the status of a process that
+        # SIGPIPE ended (128 + 13), as other Unix tools do; 1 stays reserved for bugs
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        sys.exit(141)
     sys.exit(result if isinstance(result, int) else 0)

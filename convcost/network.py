@@ -9,9 +9,9 @@ plan → plan rewrites: architectures stay data, the engine has no special cases
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from convcost import cost, fields
 from convcost.cost import Cost
@@ -23,8 +23,7 @@ Kind = Literal["conv", "dw", "pw", "pool", "fc", "add"]
 Conversion = Literal["standard", "separable"]
 
 
-@dataclass(frozen=True, slots=True)
-class Prim:
+class Prim(NamedTuple):
     """One primitive layer of a plan; ``filters`` is before α (None: keeps its input channels).
 
     ``expansion`` t: outputs t × input channels (a bottleneck's 1×1 expand; α already applied to
@@ -46,8 +45,7 @@ class Prim:
     expansion: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Width:
+class Width(NamedTuple):
     """How α rounds channel counts (see ``cost.scale_channels``)."""
 
     round: str = "floor"
@@ -55,8 +53,7 @@ class Width:
     min_channels: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     name: str
     input_size: Pair
     input_channels: int
@@ -65,8 +62,7 @@ class Plan:
     prims: tuple[Prim, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Conventions:
+class Conventions(NamedTuple):
     """How to count. The default is the paper's: weights only, no bias, no BN, pooling free."""
 
     bias: bool = False
@@ -78,8 +74,7 @@ class Conventions:
     """The name these conventions were chosen by (``--preset``), shown with the result."""
 
 
-@dataclass(frozen=True, slots=True)
-class Variant:
+class Variant(NamedTuple):
     """One size of a network: width multiplier α, input side(s), classes, minimum channels."""
 
     alpha: Fraction = Fraction(1)
@@ -226,7 +221,7 @@ def _pair_blocks(prims: list[Prim]) -> Iterator[Prim]:
     previous: Prim | None = None
     for prim in prims:
         if _separable_pair(previous, prim):
-            prim = replace(prim, block=previous.block)  # type: ignore[union-attr]
+            prim = prim._replace(block=previous.block)  # type: ignore[union-attr]
         yield prim
         previous = prim
 
@@ -259,7 +254,7 @@ def convert(plan: Plan, to: Conversion) -> Plan:
             i += 2
             continue
         if to == "separable" and prim.kind == "conv" and prim.kernel != (1, 1) and prim.groups == 1:
-            out.append(replace(prim, kind="dw", name=f"{prim.name}/dw", filters=None))
+            out.append(prim._replace(kind="dw", name=f"{prim.name}/dw", filters=None))
             out.append(
                 Prim(
                     "pw",
@@ -273,7 +268,7 @@ def convert(plan: Plan, to: Conversion) -> Plan:
         else:
             out.append(prim)
         i += 1
-    return replace(plan, prims=tuple(out))
+    return plan._replace(prims=tuple(out))
 
 
 # --- plan → rows --------------------------------------------------------------------------------
@@ -291,8 +286,7 @@ def output_hw(where: str, hw: Pair, kernel: Pair, stride: Pair, padding: int | s
     return (out[0], out[1])
 
 
-@dataclass(frozen=True, slots=True)
-class Widening:
+class Widening(NamedTuple):
     """What every primitive of one evaluation shares on the channel side: α and its rounding,
     the classes and the conventions."""
 
@@ -336,8 +330,7 @@ class Widening:
 # a sweep computes each once per α and once per resolution and takes dot products.
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelPart:
+class ChannelPart(NamedTuple):
     """What a primitive does to the channels at one width, and its cost per unit of area."""
 
     channels: int
@@ -350,8 +343,7 @@ class ChannelPart:
     """Parameters per unit of area: an fc reading an H×W map has C·K weights per position."""
 
 
-@dataclass(frozen=True, slots=True)
-class SpatialPart:
+class SpatialPart(NamedTuple):
     """What a primitive does to the spatial size at one resolution."""
 
     out: Pair
@@ -394,6 +386,11 @@ def _spatial_conv(p: Prim, hw: Pair) -> SpatialPart:
 def _spatial_pool(p: Prim, hw: Pair) -> SpatialPart:
     if p.pool_global:
         return SpatialPart((1, 1), 0, hw)
+    if isinstance(p.padding, int) and 2 * p.padding > min(p.kernel):
+        raise SpecError(
+            f"{p.where}: padding {p.padding} is more than half the pool's kernel "
+            f"{p.kernel[0]}x{p.kernel[1]}: windows would see only padding (at most {min(p.kernel) // 2})"
+        )
     return SpatialPart(output_hw(p.where, hw, p.kernel, p.stride, p.padding), 0, p.kernel)
 
 

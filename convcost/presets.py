@@ -8,14 +8,13 @@ the wrong name).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from convcost.errors import SpecError
 from convcost.network import Conventions
 
 
-@dataclass(frozen=True, slots=True)
-class Preset:
+class Preset(NamedTuple):
     bias: bool
     bn_params: int
     classes: int | None = None

@@ -5,9 +5,8 @@ Ratios are exact ``Fraction``s; renderers turn them into floats or percentages a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from convcost import cost
 from convcost.cost import Cost
@@ -29,8 +28,7 @@ if TYPE_CHECKING:  # the model path must not pay for building pydantic models
     from convcost.spec import LayerSpec
 
 
-@dataclass(frozen=True, slots=True)
-class Size:
+class Size(NamedTuple):
     """The options that size a layer or a network (validated by the CLI or the caller)."""
 
     alpha: float = 1.0
@@ -52,8 +50,7 @@ def ratio(part: int, whole: int) -> Fraction:
 # --- one layer: standard vs depthwise-separable ----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class LayerComparison:
+class LayerComparison(NamedTuple):
     """One layer after α and ρ: the standard conv and its depthwise + pointwise replacement."""
 
     name: str | None
@@ -84,8 +81,7 @@ class LayerComparison:
         return Fraction(1, self.output[2]) + Fraction(1, self.kernel[0] * self.kernel[1])
 
 
-@dataclass(frozen=True, slots=True)
-class LayerReport:
+class LayerReport(NamedTuple):
     layers: tuple[LayerComparison, ...]
     alpha: float
     rho: float | None
@@ -143,8 +139,7 @@ def analyze_layers(
 # --- a whole network -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkReport:
+class NetworkReport(NamedTuple):
     """A network at one size: its rows, totals, the all-standard-conv baseline and a what-if."""
 
     model: str
@@ -156,7 +151,7 @@ class NetworkReport:
     baseline_rows: tuple[LayerRow, ...]
     """The same network with every dw + pw pair as one standard conv (the paper's "Conv MobileNet")."""
     converted: Conversion | None = None
-    converted_rows: tuple[LayerRow, ...] = field(default=())
+    converted_rows: tuple[LayerRow, ...] = ()
 
     @property
     def total(self) -> Cost:

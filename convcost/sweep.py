@@ -10,9 +10,11 @@ factor into a channel part times an area part,
 
 and parameters depend on α only (plus an fc reading a feature map larger than 1×1: C·K × H·W).
 A grid of A widths × R resolutions is therefore A channel vectors and R area vectors, and each
-variant is one integer dot product: no pydantic, no ``evaluate()`` per variant. The tests hold
-every variant equal to ``network.evaluate``; a plan with a layer kind this module does not know
-falls back to ``evaluate`` per variant (exact, only slower).
+variant is one integer dot product: no pydantic, no ``evaluate()`` per variant. Both parts come
+from the engine itself (``network.channel_part`` and ``network.spatial_part``, which ``evaluate``
+multiplies), and the tests hold every variant equal to ``network.evaluate``. A width can fail only
+on channels (groups) and a resolution only on shapes, so what cannot be built is always a whole
+α row or a whole resolution column.
 """
 
 from __future__ import annotations
@@ -327,7 +329,7 @@ class SweepRow:
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """Variants that cannot be built: a whole column (resolution), a whole row (α), or one."""
+    """Variants that cannot be built: a whole column (resolution) or a whole row (α)."""
 
     alpha: Fraction | None
     resolution: Pair | None
@@ -494,13 +496,11 @@ def fit(
 
 
 def skipped_lines(skipped: Sequence[Skipped]) -> Iterator[str]:
-    """One line per skipped column, row or variant: what was skipped, and why."""
+    """One line per skipped column or row: what was skipped, and why."""
     for s in skipped:
-        if s.alpha is None and s.resolution is not None:
+        if s.resolution is not None:
             what = f"resolution {s.resolution[0]}x{s.resolution[1]} (every α)"
-        elif s.resolution is None and s.alpha is not None:
-            what = f"α {float(s.alpha):g} (every resolution)"
         else:
-            assert s.alpha is not None and s.resolution is not None
-            what = f"α {float(s.alpha):g} at {s.resolution[0]}x{s.resolution[1]}"
+            assert s.alpha is not None
+            what = f"α {float(s.alpha):g} (every resolution)"
         yield f"{what}: {'; '.join(s.problems)}"

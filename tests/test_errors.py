@@ -31,6 +31,10 @@ HEAD = "name: t\ninput: {size: 32, channels: 3}\nlayers:\n"
             "layers[0].stride: 0 is not allowed",
         ),
         ("  - {type: pool}\n", "a pool needs kernel_size, or global: true"),
+        (
+            "  - {type: pool, kernel_size: 2, padding: 5}\n",
+            "padding 5 is more than half the pool's kernel 2x2",
+        ),
         ("  - {filters: 8}\n", "missing 'type'"),
         ("  - {type: fc, units: 0}\n", "layers[0].units: 0 is not allowed"),
         (

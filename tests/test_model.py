@@ -244,6 +244,7 @@ def test_json_is_stable_and_exact(run: Run) -> None:
         "alpha",
         "resolution",
         "classes",
+        "min_channels",
         "conventions",
         "layers",
         "total",

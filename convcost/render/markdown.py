@@ -35,7 +35,18 @@ def _cell(value: Any) -> str:
 
 
 def _caption(conventions: dict[str, Any]) -> str:
-    return "\n" + "; ".join(f"{k}: {v}" for k, v in conventions.items()) + "\n"
+    return "\n" + "; ".join(f"{k}: {_cell(v)}" for k, v in conventions.items()) + "\n"
+
+
+def _network_head(report: NetworkReport) -> dict[str, Any]:
+    """Which variant a network table is: a budget pasted into a document must say so."""
+    record = records.network_report(report)
+    head = {key: record[key] for key in ("model", "alpha", "resolution")}
+    head["classes"] = str(record["classes"])
+    head["resolution"] = "×".join(str(side) for side in head["resolution"])
+    if record["min_channels"] is not None:
+        head["min_channels"] = record["min_channels"]
+    return head
 
 
 def render_LayerReport(report: LayerReport) -> str:
@@ -52,7 +63,7 @@ def render_NetworkReport(report: NetworkReport) -> str:
         | records.cost(total, report.conventions.flops)
     )
     conv = records.conventions(report.conventions)
-    return table(rows) + _caption(conv)
+    return table(rows) + _caption(_network_head(report) | conv)
 
 
 def render_LayerMemoryReport(report: LayerMemoryReport) -> str:

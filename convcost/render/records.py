@@ -161,6 +161,7 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
         "alpha": float(report.variant.alpha),
         "resolution": list(report.resolution),
         "classes": report.classes,
+        "min_channels": report.variant.min_channels,
         "conventions": conventions(
             report.conventions, any(row.kind == "add" for row in report.rows)
         ),

@@ -29,6 +29,17 @@ BAR_WIDTH = 6
 _SHORT_UNIT = {"mult-adds": "MACs", "FLOPs": "FLOPs"}
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """rich would exit 1 (our status for a bug); let ``cli.main`` end as for any output."""
+        raise BrokenPipeError
+
+
+def make_console() -> Console:
+    """The terminal's console: rich decides width and colour (NO_COLOR, not a terminal)."""
+    return _Console(highlight=False, soft_wrap=False)
+
+
 def convention_line(conv: Conventions, residual: bool = False) -> str:
     unit = "FLOPs = 2×MACs; " if conv.flops else ""
     bias = "with bias" if conv.bias else "no bias"
@@ -158,6 +169,8 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
         f"{report.model} · α {float(variant.alpha):g} · {times(report.resolution)} input · "
         f"{report.classes} classes"
     )
+    if variant.min_channels is not None:
+        title += f" · at least {variant.min_channels} channels"
     table = _new_table(title)
     wide = console.width >= 110  # an 80-column terminal drops the input column (= previous output)
     table.add_column("#", justify="right", style="dim")
@@ -364,10 +377,7 @@ def _grids(report: SweepReport, exact: bool) -> list[Table]:
         for alpha in alphas:
             row_cells: list[Text | str] = [_alpha(alpha)]
             for rho, hw in sides:
-                row = cells.get((alpha, hw, rho))
-                if row is None:
-                    row_cells.append(Text("—", style="dim"))
-                    continue
+                row = cells[(alpha, hw, rho)]  # skipped α rows and columns are not in the grid
                 value = getattr(row.cost, key)
                 shown = human(value * (factor if key == "macs" else 1), exact)
                 row_cells.append(Text(shown, style=heat(value, low, high)))
