@@ -54,18 +54,25 @@ def parse_padding(value: Any) -> int | str:
     return parse_int(value, 0, what)
 
 
-def parse_multiplier(value: Any) -> float:
-    what = "a number in (0, 4]"
+def parse_number(value: Any, what: str) -> float:
+    """A finite number: an int, a float, or a string of one (YAML 1.1 reads ``1e3`` as a string);
+    never a bool."""
     if isinstance(value, str):
         try:
             value = float(value)
         except ValueError:
             raise ValueError(f"must be {what}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"must be {what}")
-    if not 0 < value <= 4:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValueError(f"must be {what}")
     return float(value)
+
+
+def parse_multiplier(value: Any) -> float:
+    what = "a number in (0, 4]"
+    number = parse_number(value, what)
+    if not 0 < number <= 4:
+        raise ValueError(f"must be {what}")
+    return number
 
 
 def parse_repeat(value: Any) -> int:
@@ -78,11 +85,10 @@ def parse_repeat(value: Any) -> int:
 def parse_rate(value: Any) -> float:
     """A throughput (GFLOP/s, GB/s): a finite number > 0; a zero bandwidth would make every
     layer take forever."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    number = parse_number(value, "a number > 0")
+    if number <= 0:
         raise ValueError("must be a number > 0")
-    if value <= 0:
-        raise ValueError("must be a number > 0")
-    return float(value)
+    return number
 
 
 LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
