@@ -284,3 +284,36 @@ def nothing_fits(report: FitReport, exact: bool = False) -> list[str]:
             "binding: both budgets together; each alone is met by some variant, never both at once"
         )
     return lines
+
+
+# --- one entry per report type: its JSON document and its flat rows -----------------------------
+
+_SHAPES: dict[str, tuple[str, str, str]] = {
+    "LayerReport": ("records", "layer_report", "layer_rows"),
+    "NetworkReport": ("records", "network_report", "network_rows"),
+    "SweepReport": ("records", "sweep_rows", "sweep_rows"),
+    "FitReport": ("records", "fit_rows", "fit_rows"),
+    "LayerMemoryReport": ("memory_records", "layer_memory_report", "layer_memory_rows"),
+    "NetworkMemoryReport": ("memory_records", "network_memory_report", "network_memory_rows"),
+    "MeasureReport": ("memory_records", "measure_report", "measure_rows"),
+}
+"""Report class → (module of this package, its JSON document, its rows); memory modules load
+only for memory reports."""
+
+
+def _shape(report: Any, which: int) -> Any:
+    import importlib
+
+    entry = _SHAPES[type(report).__name__]
+    module = importlib.import_module(f"convcost.render.{entry[0]}")
+    return getattr(module, entry[which])(report)
+
+
+def document(report: Any) -> Any:
+    """The JSON document of any report."""
+    return _shape(report, 1)
+
+
+def rows(report: Any) -> list[dict[str, Any]]:
+    """Any report as flat rows (one per layer, variant, ...), nested lists written out."""
+    return flat(_shape(report, 2))
