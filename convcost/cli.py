@@ -173,10 +173,17 @@ def _memory_options(memory: bool, dtype: Dtype | None, device: str | None) -> An
     return Options(name, profile)
 
 
-def _list_devices() -> None:
-    from convcost.device import list_text
+def _list_devices(fmt: Format, json_flag: bool) -> None:
+    """The shipped device profiles: text, or with --json every figure of each."""
+    from convcost.device import list_text, load_device, shipped
 
-    sys.stdout.write(list_text())
+    if _format(fmt, json_flag) != "json":
+        sys.stdout.write(list_text())
+        return
+    from convcost.render.json import dumps
+    from convcost.render.memory_records import profile
+
+    sys.stdout.write(dumps([profile(load_device(name)) for name in shipped()]))
 
 
 def _version(value: bool) -> None:
@@ -259,7 +266,7 @@ def layer(
 ) -> None:
     """Cost one convolution as a standard conv and as depthwise + pointwise (separable)."""
     if device == "list":
-        return _list_devices()
+        return _list_devices(fmt, json_flag)
     from convcost.load import load_layers
     from convcost.report import Size, analyze_layers
 
@@ -318,7 +325,7 @@ def measure(
     """Time a convolution with PyTorch on this CPU: standard vs depthwise-separable, measured
     beside the mult-adds (and the roofline estimate with --device). Needs the torch extra."""
     if device == "list":
-        return _list_devices()
+        return _list_devices(fmt, json_flag)
     from convcost.load import load_layers
     from convcost.measure import Setup, measure_layers
     from convcost.memory import analyze_layer_memory
@@ -378,7 +385,7 @@ def model(
     if list_models:
         return _list_models()
     if device == "list":
-        return _list_devices()
+        return _list_devices(fmt, json_flag)
     if name is None:
         raise SpecError(
             "NAME: missing; give a built-in network (convcost model --list) or a YAML file"

@@ -228,7 +228,8 @@ def _describe(
         parent = _dotted(path[:-1], data) if len(path) > 1 else "the spec"
         layer = _layer_model(path, data)
         synonym = getattr(layer, "synonyms", {}).get(key)
-        known = [k for k in _known_keys(layer or model) if k != key]
+        holder = layer or _model_at(model, path[:-1])
+        known = [k for k in (_own_keys(holder) if holder else _known_keys(model)) if k != key]
         guess = [synonym] if synonym else difflib.get_close_matches(key, known, n=1, cutoff=0.5)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         return f"unknown key '{key}' in {parent}{hint}"
@@ -258,6 +259,38 @@ def _layer_model(path: tuple[Any, ...], data: Any) -> type[BaseModel] | None:
     entry = layers[path[1]] if isinstance(layers, list) else None
     kind = entry.get("type") if isinstance(entry, Mapping) else None
     return LAYER_TYPES.get(kind) if isinstance(kind, str) else None
+
+
+def _model_at(model: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model that validates the mapping at ``path`` (None where a union leaves it open)."""
+    from pydantic import BaseModel
+
+    current: type[BaseModel] = model
+    for part in path:
+        if isinstance(part, int):
+            continue  # an item of a list field: its model is the field's
+        info = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
+        if info is None:
+            return None
+        found: list[type[BaseModel]] = []
+        todo: list[Any] = [info.annotation]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                found.append(item)
+            else:
+                todo.extend(get_args(item))
+        if len(found) != 1:
+            return None
+        current = found[0]
+    return current
+
+
+def _own_keys(model: type[BaseModel]) -> list[str]:
+    """The keys a model itself accepts (field names and aliases)."""
+    return sorted(
+        {key for name, f in model.model_fields.items() for key in (name, f.alias or name)}
+    )
 
 
 def _short(value: Any) -> str:

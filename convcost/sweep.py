@@ -86,7 +86,7 @@ def expand(text: str, number: Callable[[str], Fraction]) -> list[Fraction]:
     values: list[Fraction] = []
     for item in text.split(","):
         if not item.strip():
-            raise ValueError(f"empty item in {text!r}; expected {_RANGE_HELP}")
+            raise ValueError(f"empty item in {text!r}")
         parts = item.split(":")
         if len(parts) == 1:
             values.append(number(item))
@@ -130,6 +130,8 @@ def parse_resolutions(text: str) -> list[Pair]:
     """
     out: list[Pair] = []
     for item in text.split(","):
+        if not item.strip():
+            raise ValueError(f"empty item in {text!r}")
         match = _PAIR_RE.match(item)
         if match:
             hw = (int(match[1]), int(match[2]))

@@ -84,6 +84,10 @@ def test_shape_errors_name_the_layer_after_scaling(run: Run) -> None:
             "alias bomb",
         ),
         ("!!python/object/new:dict {}\n", "unsupported YAML tag"),
+        (
+            "name: t\ninput: {size: 8}\ndefaults: {strid: 2}\nlayers:\n  - {type: fc}\n",
+            "line 3: unknown key 'strid' in defaults; did you mean 'stride'?",
+        ),
         ("name: t\n  bad: indent\n", "invalid YAML"),
     ],
 )

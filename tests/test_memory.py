@@ -275,3 +275,11 @@ def test_residual_block_keeps_its_input_alive_and_the_add_reads_two_operands(run
         "layer": "b/dw",
         "index": 1,
     }
+
+
+def test_device_list_as_json(run: Run) -> None:
+    profiles = run.json("model", "--device", "list")
+    by_name = {p["profile"]: p for p in profiles}
+    assert set(by_name) >= {"desktop-cpu", "phone-core", "datacenter-gpu"}
+    assert by_name["datacenter-gpu"]["memory_gbps"] == 1555
+    assert by_name["datacenter-gpu"]["peak_gflops"]["float32"] == 19500

@@ -65,6 +65,18 @@ def device(d: Device, dtype: str) -> dict[str, Any]:
     }
 
 
+def profile(d: Device) -> dict[str, Any]:
+    """A device profile with every dtype's peak (``--device list --json``)."""
+    return {
+        "profile": d.path,
+        "name": d.name,
+        "peak_gflops": {dtype: float(peak) for dtype, peak in d.peak_gflops.items()},
+        "memory_gbps": float(d.memory_gbps),
+        "source": d.source,
+        "notes": d.notes,
+    }
+
+
 def traffic(t: Traffic) -> dict[str, Any]:
     return {
         "input_elements": t.input_elements,
