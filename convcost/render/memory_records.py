@@ -53,18 +53,6 @@ def memory_conventions(options: Options) -> dict[str, Any]:
     return record
 
 
-def device(d: Device, dtype: str) -> dict[str, Any]:
-    return {
-        "name": d.name,
-        "profile": d.path,
-        "peak_gflops": float(d.peak_gflops[dtype]),
-        "memory_gbps": float(d.memory_gbps),
-        "ridge_flops_per_byte": float(d.ridge(dtype)),
-        "source": d.source,
-        "notes": d.notes,
-    }
-
-
 def profile(d: Device) -> dict[str, Any]:
     """A device profile with every dtype's peak (``--device list --json``)."""
     return {
@@ -74,6 +62,14 @@ def profile(d: Device) -> dict[str, Any]:
         "memory_gbps": float(d.memory_gbps),
         "source": d.source,
         "notes": d.notes,
+    }
+
+
+def device(d: Device, dtype: str) -> dict[str, Any]:
+    """The profile as used for one dtype: its peak for that dtype and the ridge point."""
+    return profile(d) | {
+        "peak_gflops": float(d.peak_gflops[dtype]),
+        "ridge_flops_per_byte": float(d.ridge(dtype)),
     }
 
 
