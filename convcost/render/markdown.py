@@ -54,14 +54,19 @@ def render_LayerReport(report: LayerReport) -> str:
     return table(records.layer_rows(report)) + _caption(conv)
 
 
+def _total_row(columns: dict[str, Any], report: NetworkReport) -> dict[str, Any]:
+    """The row under a network's layers: its totals, other columns left blank."""
+    blank = {key: "" for key in columns}
+    return (
+        blank
+        | {"name": "total", "macs_share": 1.0}
+        | records.cost(report.total, report.conventions.flops)
+    )
+
+
 def render_NetworkReport(report: NetworkReport) -> str:
     rows = records.network_rows(report)
-    total = report.total
-    rows.append(
-        {key: "" for key in rows[0]}
-        | {"name": "total", "macs_share": 1.0}
-        | records.cost(total, report.conventions.flops)
-    )
+    rows.append(_total_row(rows[0], report))
     conv = records.conventions(report.conventions)
     return table(rows) + _caption(_network_head(report) | conv)
 
@@ -80,11 +85,8 @@ def render_NetworkMemoryReport(report: NetworkMemoryReport) -> str:
     rows = memory_records.network_memory_rows(report)
     total = report.total
     rows.append(
-        {key: "" for key in rows[0]}
-        | {"name": "total", "macs_share": 1.0}
-        | records.cost(report.base.total, report.base.conventions.flops)
+        _total_row(rows[0], report.base)
         | {
-            "activation_bytes": "",
             "weight_bytes": total.weight_bytes,
             "total_bytes": total.total_bytes,
             "macs_per_byte": round(float(total.intensity), 4),
@@ -94,6 +96,7 @@ def render_NetworkMemoryReport(report: NetworkMemoryReport) -> str:
     if estimate is not None:
         rows[-1]["est_seconds"] = float(estimate.seconds)
     caption = {
+        **_network_head(report.base),
         **records.conventions(report.base.conventions),
         **memory_records.memory_conventions(report.options),
     }
