@@ -175,15 +175,16 @@ def _memory_options(memory: bool, dtype: Dtype | None, device: str | None) -> An
 
 def _list_devices(fmt: Format, json_flag: bool) -> None:
     """The shipped device profiles: text, or with --json every figure of each."""
-    from convcost.device import list_text, load_device, shipped
+    from convcost.device import load_device, shipped
+    from convcost.render import memory_records
 
+    devices = [load_device(name) for name in shipped()]
     if _format(fmt, json_flag) != "json":
-        sys.stdout.write(list_text())
+        sys.stdout.write(memory_records.profiles_text(devices))
         return
     from convcost.render.json import dumps
-    from convcost.render.memory_records import profile
 
-    sys.stdout.write(dumps([profile(load_device(name)) for name in shipped()]))
+    sys.stdout.write(dumps([memory_records.profile(d) for d in devices]))
 
 
 def _version(value: bool) -> None:

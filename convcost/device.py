@@ -56,21 +56,3 @@ def require_dtype(device: Device, dtype: str) -> None:
             f"--dtype: {device.name} ({device.path}) has no peak for {dtype}; it lists "
             f"{', '.join(device.peak_gflops)}: pick one of those, or add {dtype} to peak_gflops"
         )
-
-
-def list_text() -> str:
-    """The shipped profiles, one paragraph each."""
-    lines = []
-    for stem in shipped():
-        d = load_device(stem)
-        peaks = ", ".join(f"{k} {float(v):g}" for k, v in d.peak_gflops.items())
-        lines += [
-            f"{stem}: {d.name}",
-            f"  peak GFLOP/s: {peaks}; memory {float(d.memory_gbps):g} GB/s",
-            f"  source: {d.source}",
-        ]
-    lines.append(
-        "Rough public figures for a roofline estimate, not measurements; "
-        "write your own profile (same keys) and pass --device path.yaml."
-    )
-    return "\n".join(lines) + "\n"

@@ -65,6 +65,23 @@ def profile(d: Device) -> dict[str, Any]:
     }
 
 
+def profiles_text(devices: list[Device]) -> str:
+    """The shipped profiles for people (``--device list``), one paragraph each."""
+    lines = []
+    for record in map(profile, devices):
+        peaks = ", ".join(f"{k} {v:g}" for k, v in record["peak_gflops"].items())
+        lines += [
+            f"{record['profile']}: {record['name']}",
+            f"  peak GFLOP/s: {peaks}; memory {record['memory_gbps']:g} GB/s",
+            f"  source: {record['source']}",
+        ]
+    lines.append(
+        "Rough public figures for a roofline estimate, not measurements; "
+        "write your own profile (same keys) and pass --device path.yaml."
+    )
+    return "\n".join(lines) + "\n"
+
+
 def device(d: Device, dtype: str) -> dict[str, Any]:
     """The profile as used for one dtype: its peak for that dtype and the ridge point."""
     return profile(d) | {
