@@ -62,6 +62,10 @@ class Plan(NamedTuple):
     prims: tuple[Prim, ...]
 
 
+BATCH_NORM = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
+"""What ``Conventions.bn_params`` counts, in words (for captions and error messages)."""
+
+
 class Conventions(NamedTuple):
     """How to count. The default is the paper's: weights only, no bias, no BN, pooling free."""
 

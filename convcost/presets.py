@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from convcost.errors import SpecError
-from convcost.network import Conventions
+from convcost.network import BATCH_NORM, Conventions
 
 
 class Preset(NamedTuple):
@@ -32,8 +32,6 @@ PRESETS: dict[str, Preset] = {
     # and its min_depth: no α-scaled layer below 8 channels
     "tf-slim": Preset(bias=False, bn_params=0, classes=1001, min_channels=8),
 }
-
-_BN_TEXT = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
 
 
 def resolve(
@@ -57,7 +55,7 @@ def resolve(
         problems.append(f"--bias conflicts with --preset {preset} (no bias)")
     if bn_params and bn_params != chosen.bn_params:
         flag = "--bn-affine-only" if bn_affine_only else "--bn"
-        problems.append(f"{flag} conflicts with --preset {preset} ({_BN_TEXT[chosen.bn_params]})")
+        problems.append(f"{flag} conflicts with --preset {preset} ({BATCH_NORM[chosen.bn_params]})")
     if classes is not None and chosen.classes is not None and classes != chosen.classes:
         problems.append(
             f"--classes {classes} conflicts with --preset {preset} ({chosen.classes} classes)"

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from convcost.cost import Cost
-from convcost.network import Conventions, LayerRow
+from convcost.network import BATCH_NORM, Conventions, LayerRow
 from convcost.render import records
 from convcost.render.units import decimal, human, percent, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # report types of optional engines, imported only when asked 
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
     from convcost.sweep import FitReport, SweepReport
 
-_BN = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
 BAR_WIDTH = 6
 _SHORT_UNIT = {"mult-adds": "MACs", "FLOPs": "FLOPs"}
 
@@ -43,7 +42,7 @@ def make_console() -> Console:
 def convention_line(conv: Conventions, residual: bool = False) -> str:
     unit = "FLOPs = 2×MACs; " if conv.flops else ""
     bias = "with bias" if conv.bias else "no bias"
-    bn = _BN.get(conv.bn_params, f"BatchNorm {conv.bn_params}/channel")
+    bn = BATCH_NORM.get(conv.bn_params, f"BatchNorm {conv.bn_params}/channel")
     preset = f"{conv.preset} convention: " if conv.preset else ""
     free = "pooling, activations, residual adds" if residual else "pooling and activations"
     return (
