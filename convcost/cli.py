@@ -22,7 +22,7 @@ from convcost.errors import ConvcostError, MissingExtraError, SpecError
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from convcost.network import Plan
+    from convcost.graph import Graph
     from convcost.sweep import FitReport, SweepReport
 
 app = typer.Typer(
@@ -452,14 +452,14 @@ PLOT = typer.Option(
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
-def _network(name: str, as_: Conversion | None) -> Plan:
+def _network(name: str, as_: Conversion | None) -> Graph:
     from convcost.load import load_network
     from convcost.network import convert
 
-    plan = load_network(name)
+    graph = load_network(name)
     if as_ is None:
-        return plan
-    return convert(plan, as_.value)._replace(name=f"{plan.name} as {as_.value}")
+        return graph
+    return convert(graph, as_.value)._replace(name=f"{graph.name} as {as_.value}")
 
 
 def _plot_path(path: str | None) -> str | None:
@@ -539,12 +539,12 @@ def sweep(
 
     out = _format(fmt, json_flag)
     grid = sweeping.parse_grid(alpha, resolution, rho)
-    figure, plan = _plot_path(plot), _network(name, as_)
+    figure, graph = _plot_path(plot), _network(name, as_)
     conventions, classes, min_channels = resolve(
         preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
     )
     with _progress(out, grid.size) as progress:
-        report = sweeping.sweep(plan, grid, conventions, classes, min_channels, progress)
+        report = sweeping.sweep(graph, grid, conventions, classes, min_channels, progress)
     _emit_many(report, out, exact, figure)
 
 
@@ -601,12 +601,12 @@ def fit(
     grid = sweeping.restrict(
         grid, None if min_alpha is None else exactly(min_alpha), min_resolution
     )
-    figure, plan = _plot_path(plot), _network(name, as_)
+    figure, graph = _plot_path(plot), _network(name, as_)
     conventions, classes, min_channels = resolve(
         preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
     )
     with _progress(out, grid.size) as progress:
-        report = sweeping.fit(plan, *budgets, grid, conventions, classes, min_channels, progress)
+        report = sweeping.fit(graph, *budgets, grid, conventions, classes, min_channels, progress)
     _emit_many(report, out, exact, figure)
 
 

@@ -72,6 +72,48 @@ def conv_output_side(d_f: int, d_k: int, stride: int, padding: int | str) -> int
     return output_side(d_f, d_k, stride, 0 if padding == "valid" else int(padding))
 
 
+def window_output_side(
+    d_f: int,
+    d_k: int,
+    stride: int,
+    pad_begin: int,
+    pad_end: int,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> int:
+    """D_G of a sliding window with padding P_b before and P_e after and dilation d (the window
+    spans d·(D_K − 1) + 1): floor((D_F + P_b + P_e − span) / S) + 1, or with ``ceil_mode`` the
+    ceiling, as PyTorch's pools, less one if the last window would start in the end padding.
+
+    >>> window_output_side(6, 3, 1, 0, 0), window_output_side(224, 3, 2, 1, 1)
+    (4, 112)
+    >>> window_output_side(55, 3, 2, 0, 0, ceil_mode=True), window_output_side(14, 3, 1, 2, 2, 2)
+    (27, 14)
+    >>> window_output_side(7, 1, 1, 0, 3)
+    10
+    """
+    span = dilation * (d_k - 1) + 1
+    room = d_f + pad_begin + pad_end - span
+    if room < 0:
+        return room // stride + 1  # below 1: the caller says the window overhangs
+    if not ceil_mode:
+        return room // stride + 1
+    out = -(-room // stride) + 1
+    if (out - 1) * stride >= d_f + pad_begin:
+        out -= 1
+    return out
+
+
+def adaptive_window_sum(d_f: int, d_g: int) -> int:
+    """Total length of the windows of an adaptive pool from D_F to D_G along one axis: window i
+    spans floor(i·D_F/D_G) to ceil((i+1)·D_F/D_G) (PyTorch's AdaptiveAvgPool2d).
+
+    >>> adaptive_window_sum(14, 7), adaptive_window_sum(7, 7), adaptive_window_sum(5, 3)
+    (14, 7, 7)
+    """
+    return sum(-(-(i + 1) * d_f // d_g) - (i * d_f // d_g) for i in range(d_g))
+
+
 def conv(
     out: tuple[int, int],
     kernel: tuple[int, int],

@@ -54,6 +54,96 @@ def parse_padding(value: Any) -> int | str:
     return parse_int(value, 0, what)
 
 
+Pads = int | str | tuple[int, int] | tuple[int, int, int, int]
+
+
+def parse_pads(value: Any) -> Pads:
+    """A network layer's padding: P (every side), HxW or [H, W] (per axis, both ends),
+    [top, left, bottom, right] (as ONNX's pads), 'same' (ceil(D_F/S)) or 'valid' (0)."""
+    what = "an integer >= 0, HxW, [top, left, bottom, right], 'same' or 'valid'"
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("same", "valid"):
+            return text
+        match = _PAIR_RE.match(text)
+        if match:
+            value = [int(match[1]), int(match[2])]
+    if isinstance(value, (list, tuple)):
+        if len(value) not in (2, 4):
+            raise ValueError(f"must be {what}")
+        sides = tuple(parse_int(v, 0, what) for v in value)
+        if len(set(sides)) == 1:
+            return sides[0]
+        return sides  # type: ignore[return-value]
+    return parse_int(value, 0, what)
+
+
+def pads(padding: Pads) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right) of an explicit padding (not 'same').
+
+    >>> pads(1), pads((0, 3)), pads("valid"), pads((0, 1, 2, 3))
+    ((1, 1, 1, 1), (0, 3, 0, 3), (0, 0, 0, 0), (0, 1, 2, 3))
+    """
+    if isinstance(padding, int):
+        return (padding,) * 4
+    if padding == "valid":
+        return (0, 0, 0, 0)
+    if isinstance(padding, tuple) and len(padding) == 2:
+        return (padding[0], padding[1], padding[0], padding[1])
+    assert isinstance(padding, tuple) and len(padding) == 4
+    return padding
+
+
+def parse_bool(value: Any, what: str = "true or false") -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"must be {what}")
+
+
+def parse_optional_bool(value: Any) -> bool | None:
+    """A structural flag a spec may leave unsaid (null): then the counting flags decide."""
+    return None if value is None else parse_bool(value, "true, false or null (unset)")
+
+
+ACTIVATIONS = (
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "hardswish",
+    "hardsigmoid",
+    "sigmoid",
+    "swish",
+    "tanh",
+    "gelu",
+    "none",
+)
+_ACTIVATION_ALIASES = {"silu": "swish", "hard_swish": "hardswish", "hard_sigmoid": "hardsigmoid"}
+
+
+def parse_activation(value: Any) -> str:
+    """An activation's name; silu is swish (the same function, x·sigmoid(x))."""
+    what = f"one of {', '.join(ACTIVATIONS)} (silu = swish)"
+    if value is None or value is False:
+        return "none"
+    if isinstance(value, str):
+        name = value.strip().lower()
+        name = _ACTIVATION_ALIASES.get(name, name)
+        if name in ACTIVATIONS:
+            return name
+    raise ValueError(f"must be {what}")
+
+
+def parse_optional_activation(value: Any) -> str | None:
+    return None if value is None else parse_activation(value)
+
+
+def parse_filters(value: Any) -> int | str:
+    """Output channels: a positive integer, or ``classes`` (the network's classes, never scaled)."""
+    if isinstance(value, str) and value.strip().lower() == "classes":
+        return "classes"
+    return parse_int(value, 1, "a positive integer or 'classes'")
+
+
 def parse_number(value: Any, what: str) -> float:
     """A finite number: an int, a float, or a string of one (YAML 1.1 reads ``1e3`` as a string);
     never a bool."""
@@ -91,35 +181,136 @@ def parse_rate(value: Any) -> float:
     return number
 
 
+CONV_ATTRS: dict[str, Any] = {"bias": None, "bn": None, "act": None}
+"""What follows a convolution, as the network has it: a bias, a BatchNorm, an activation. Unset
+(None): BatchNorm exactly when the counting flags count it, a bias exactly when no BatchNorm
+follows, no activation."""
+
 LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
-    "conv": {"stride": (1, 1), "padding": 0, "groups": 1, "scale": "always"},
-    "dw": {"kernel_size": (3, 3), "stride": (1, 1), "padding": 0},
-    "pw": {"scale": "always"},
-    "separable": {"kernel_size": (3, 3), "stride": (1, 1), "padding": 0},
+    "conv": {
+        "stride": (1, 1),
+        "padding": 0,
+        "dilation": (1, 1),
+        "groups": 1,
+        "scale": "always",
+        "optional": False,
+        **CONV_ATTRS,
+    },
+    "dw": {
+        "kernel_size": (3, 3),
+        "stride": (1, 1),
+        "padding": 0,
+        "dilation": (1, 1),
+        **CONV_ATTRS,
+    },
+    "pw": {"scale": "always", "optional": False, **CONV_ATTRS},
+    "separable": {
+        "kernel_size": (3, 3),
+        "stride": (1, 1),
+        "padding": 0,
+        "dilation": (1, 1),
+        **CONV_ATTRS,
+    },
     # 'same' keeps a stride-1 block's side, so its residual add lines up; for a 3×3 kernel it
     # equals torchvision's padding 1 at any stride (ceil(D_F/S) either way).
-    "bottleneck": {"n": 1, "s": (1, 1), "kernel_size": (3, 3), "padding": "same"},
-    "pool": {"kind": "avg", "kernel_size": None, "stride": None, "padding": 0, "global": False},
-    "fc": {"units": None},
+    "bottleneck": {
+        "t": None,
+        "hidden": None,
+        "n": 1,
+        "s": (1, 1),
+        "kernel_size": (3, 3),
+        "padding": "same",
+        "dilation": (1, 1),
+        "se": False,
+        **CONV_ATTRS,
+    },
+    "pool": {
+        "kind": "avg",
+        "kernel_size": None,
+        "stride": None,
+        "padding": 0,
+        "ceil_mode": False,
+        "global": False,
+        "output": None,
+    },
+    "fc": {"units": None, "scale": "never", "bias": None, "act": None},
+    "se": {
+        "reduce": 4,
+        "squeeze": None,
+        "of": None,
+        "round": None,
+        "act": "relu",
+        "gate": "sigmoid",
+    },
+    "add": {"act": None, "optional": False},
+    "concat": {},
+    "mul": {},
+    "split": {"parts": 2, "index": 0},
+    "shuffle": {"groups": 2},
+    "bn": {"act": None},
+    "act": {"kind": None},
+    "other": {"op": None, "output": None},
 }
-"""Defaults of every layer type's optional fields: the pydantic models and the engine read this one table."""
+"""Defaults of every layer type's optional fields: the pydantic models and the engine read this
+one table. ``None`` where a field is required (``act``'s kind, ``other``'s op) or unset."""
+
+CONVOLUTIONS = ("conv", "dw", "pw", "separable", "bottleneck")
+"""The layer types a spec's top-level ``defaults:`` keys apply to; other types take only their own
+section (``defaults: {pool: {...}}``), so a conv's padding never pads a pool."""
+
+DEFAULT_SECTIONS = ("pool", "fc", "add", "se")
+"""Layer types with a section of their own in ``defaults:``."""
+
+COMMON_KEYS = ("type", "name", "from", "repeat", "if")
+"""Keys every layer entry may have (``if`` inside blocks only)."""
+
+
+def defaults_for(kind: str, defaults: Any) -> dict[str, Any]:
+    """The values of ``defaults:`` that a layer of type ``kind`` takes (where it sets none)."""
+    if not isinstance(defaults, dict) or not defaults:
+        return {}
+    if kind in CONVOLUTIONS:
+        keys = set(LAYER_DEFAULTS[kind]) | ({"kernel_size"} if kind == "conv" else set())
+        return {
+            k: v
+            for k, v in defaults.items()
+            if k in keys and k not in DEFAULT_SECTIONS and v is not None
+        }
+    section = defaults.get(kind) if kind in DEFAULT_SECTIONS else None
+    if not isinstance(section, dict):
+        return {}
+    return {k: v for k, v in section.items() if v is not None}
 
 
 def apply_defaults(data: Any) -> Any:
-    """Fill each layer entry from the spec's ``defaults:`` where the entry's type has that key
-    and does not set it. Leaves anything malformed for validation to report."""
+    """Fill each layer entry (top level and in blocks) from the spec's ``defaults:`` where the
+    entry's type has that key and does not set it. Leaves anything malformed for validation."""
     if not isinstance(data, dict):
         return data
-    defaults, layers = data.get("defaults"), data.get("layers")
-    if not isinstance(defaults, dict) or not defaults or not isinstance(layers, list):
+    defaults = data.get("defaults")
+    if not isinstance(defaults, dict) or not defaults:
         return data
+    out = {**data}
+    if isinstance(data.get("layers"), list):
+        out["layers"] = fill_defaults(data["layers"], defaults)
+    blocks = data.get("blocks")
+    if isinstance(blocks, dict):
+        out["blocks"] = {
+            name: {**block, "layers": fill_defaults(block["layers"], defaults)}
+            if isinstance(block, dict) and isinstance(block.get("layers"), list)
+            else block
+            for name, block in blocks.items()
+        }
+    return out
+
+
+def fill_defaults(layers: list[Any], defaults: Any) -> list[Any]:
     filled = []
     for entry in layers:
-        known = LAYER_DEFAULTS.get(entry.get("type", "")) if isinstance(entry, dict) else None
-        if known is not None:
-            keys = set(known) | (
-                {"kernel_size"} if entry["type"] == "conv" else set()
-            )  # required there
-            entry = {**{k: v for k, v in defaults.items() if k in keys}, **entry}
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        if isinstance(kind, str) and kind in LAYER_DEFAULTS:
+            given = defaults_for(kind, defaults)
+            if given:
+                entry = {**given, **entry}
         filled.append(entry)
-    return {**data, "layers": filled}
+    return filled

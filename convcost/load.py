@@ -19,7 +19,7 @@ from convcost.errors import SpecError
 if TYPE_CHECKING:  # pydantic is imported only when something must be validated
     from pydantic import BaseModel, ValidationError
 
-    from convcost.network import Plan
+    from convcost.graph import Graph
     from convcost.spec import LayerSpec
 
 M = TypeVar("M", bound="BaseModel")
@@ -358,17 +358,18 @@ def load_layers(
     return [validate(LayerSpec, {**data, **given}, source)], False
 
 
-def load_network(name: str) -> Plan:
+def load_network(name: str) -> Graph:
     """A built-in network by name (trusted data, no validation cost) or a YAML spec file."""
     from convcost import architectures
-    from convcost.network import compile_plan
+    from convcost.graph import compile_graph
 
     if architectures.canonical(name) is not None and not Path(name).is_file():
-        return compile_plan(architectures.builtin_spec(name))
+        return compile_graph(architectures.builtin_spec(name))
     if name != "-" and not Path(name).exists() and "." not in name and "/" not in name:
         known = ", ".join(architectures.names())
         raise SpecError(f"{name}: no such built-in network or file; built-ins: {known}")
     from convcost.spec import NetworkSpec
 
     data, source = load_yaml(name)
-    return compile_plan(validate(NetworkSpec, data, source).normalized())
+    spec = validate(NetworkSpec, data, source).normalized()
+    return compile_graph(spec, lambda path: source.locate(path))

@@ -118,10 +118,10 @@ def traffic(cost: Cost, input: Shape, output: Shape, dtype: str = "float32") -> 
 
 
 def row_traffic(row: LayerRow, dtype: str = "float32") -> Traffic:
-    """A residual add reads two operands (the block's input and its output) and writes one."""
+    """A merge (an add, a concat, an SE's scale) reads every operand and writes one output."""
     t = traffic(row.cost, row.input, row.output, dtype)
-    if row.kind == "add":
-        t = replace(t, input_elements=2 * t.input_elements)
+    if len(row.input_shapes) > 1:
+        t = replace(t, input_elements=sum(elements(s) for s in row.input_shapes))
     return t
 
 
@@ -284,7 +284,7 @@ def analyze_layer_memory(base: LayerReport, options: Options) -> LayerMemoryRepo
 
 @dataclass(frozen=True, slots=True)
 class Peak:
-    """The largest input + output pair alive at once in a sequential network, and where."""
+    """The most activation bytes alive at once while the network runs, and at which layer."""
 
     bytes: int
     index: int
@@ -292,19 +292,29 @@ class Peak:
 
 
 def peak_activation(rows: Sequence[LayerRow], bytes_per_value: int) -> Peak:
-    """Running layer by layer, a layer's input and output must be alive at once; inside a block
-    that ends in a residual add, the block's input stays alive too, until the add. The peak is the
-    largest such set."""
-    residual = {row.block for row in rows if row.kind == "add"}
-    first: dict[str, LayerRow] = {}
+    """Running the layers in order, a tensor (the network's input, or a layer's output) is alive
+    from the layer that writes it until the last layer that reads it; while a layer runs, its
+    output and every tensor still to be read are alive (a residual block's input waits for its
+    add; DenseNet's earlier outputs wait for their concatenations). The peak is the largest such
+    set; the last layer's output is alive at the end."""
+    index = {row.name: row.index for row in rows}
+    last_read: dict[int, int] = {}  # producer (-1: the input) → the last row that reads it
+    for row in rows:
+        for source in row.inputs:
+            last_read[index.get(source, -1)] = row.index
+    source_size = elements(rows[0].input) if rows else 0
+    ends: dict[int, list[int]] = {}
+    for producer, reader in last_read.items():
+        ends.setdefault(reader, []).append(producer)
+    alive = source_size
     best = Peak(0, -1, "")
     for row in rows:
-        start = first.setdefault(row.block, row)
-        inside = row.block in residual and row is not start and row.kind != "add"
-        held = elements(start.input) if inside else 0  # the skip connection's operand
-        size = (elements(row.input) + elements(row.output) + held) * bytes_per_value
-        if size > best.bytes:
-            best = Peak(size, row.index, row.name)
+        size = elements(row.output)
+        if (alive + size) * bytes_per_value > best.bytes:
+            best = Peak((alive + size) * bytes_per_value, row.index, row.name)
+        alive += size if row.index in last_read or row is rows[-1] else 0
+        for producer in ends.get(row.index, ()):
+            alive -= source_size if producer == -1 else elements(rows[producer].output)
     return best
 
 

@@ -1,66 +1,33 @@
-"""The network engine: a validated NetworkSpec → a flat plan of primitive layers → costed rows.
+"""The network engine: a graph (``graph.py``) evaluated at one size and one counting convention
+→ costed rows, in topological order.
 
-A spec is compiled once into a ``Plan`` (plain tuples, no pydantic); a plan is evaluated for any
-width multiplier α, input resolution and counting conventions with plain integer arithmetic, so a
-sweep over thousands of variants costs no validation. What-ifs (``--as standard|separable``) are
-plan → plan rewrites: architectures stay data, the engine has no special cases for them.
+A graph is compiled once; it is evaluated for any width multiplier α, input resolution and
+convention with plain integer arithmetic, so a sweep over thousands of variants costs no
+validation. What-ifs (``--as standard|separable``) are graph → graph rewrites: architectures
+stay data, the engine has no special cases for them.
+
+Every node's output channels depend on α only and its output side on the resolution only, so its
+mult-adds factor into a channel part times an area (D_K²·M·N/g × D_G² for a conv). ``evaluate``
+multiplies the two; a sweep computes each once per α and once per resolution and takes dot
+products. A node that exists only conditionally (``optional``) decides on each side separately:
+a projection by its channels, a residual add by both channels and sides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from convcost import cost, fields
 from convcost.cost import Cost
 from convcost.errors import SpecError
+from convcost.graph import INPUT, Graph, Kind, Node, Pair, Width, compile_graph, readers
 
-Pair = tuple[int, int]
+__all__ = ["Graph", "Node", "Pair", "Width", "compile_graph"]
 Shape = tuple[int, int, int]
-Kind = Literal["conv", "dw", "pw", "pool", "fc", "add"]
 Conversion = Literal["standard", "separable"]
-
-
-class Prim(NamedTuple):
-    """One primitive layer of a plan; ``filters`` is before α (None: keeps its input channels).
-
-    ``expansion`` t: outputs t × input channels (a bottleneck's 1×1 expand; α already applied to
-    its input). An ``add`` is a residual connection from its block's input: kept only when the
-    shapes match at evaluation, and free (additions, no multiplications, no parameters).
-    """
-
-    kind: Kind
-    name: str
-    block: str
-    where: str
-    kernel: Pair = (1, 1)
-    stride: Pair = (1, 1)
-    padding: int | str = 0
-    groups: int = 1
-    filters: int | None = None
-    scale: str = "always"
-    pool_global: bool = False
-    expansion: int | None = None
-
-
-class Width(NamedTuple):
-    """How α rounds channel counts (see ``cost.scale_channels``)."""
-
-    round: str = "floor"
-    divisor: int = 8
-    min_channels: int = 1
-
-
-class Plan(NamedTuple):
-    name: str
-    input_size: Pair
-    input_channels: int
-    classes: int
-    width: Width
-    prims: tuple[Prim, ...]
-
 
 BATCH_NORM = {0: "no BatchNorm", 2: "BatchNorm γ, β", 4: "BatchNorm γ, β, mean, variance"}
 """What ``Conventions.bn_params`` counts, in words (for captions and error messages)."""
@@ -70,8 +37,10 @@ class Conventions(NamedTuple):
     """How to count. The default is the paper's: weights only, no bias, no BN, pooling free."""
 
     bias: bool = False
+    """Count the biases the network has."""
     bn_params: int = 0
-    """Parameters per channel of a BatchNorm after every conv: 0 (none), 2 (γ, β), 4 (+ running stats)."""
+    """Parameters per channel of each BatchNorm: 0 (not counted), 2 (γ, β), 4 (+ running stats).
+    Where a spec leaves ``bn`` unset, a BatchNorm follows every conv exactly when this is > 0."""
     flops: bool = False
     """Report FLOPs = 2×MACs beside MACs (counts stay MACs)."""
     preset: str | None = None
@@ -89,7 +58,7 @@ class Variant(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class LayerRow:
-    """One costed primitive layer: shapes are (H, W, C)."""
+    """One costed node: shapes are (H, W, C); ``input`` is the first input's shape."""
 
     index: int
     name: str
@@ -101,198 +70,20 @@ class LayerRow:
     input: Shape
     output: Shape
     cost: Cost
+    inputs: tuple[str, ...] = ("input",)
+    """What it reads: names of earlier rows, or 'input' (the network's input)."""
+    input_shapes: tuple[Shape, ...] = ()
+    """The shape of every input (a merge reads several)."""
+    node: Node | None = None
+    """The node it costs (its structure: bias, BatchNorm, activation, ...)."""
 
 
-# --- spec → plan --------------------------------------------------------------------------------
-
-
-def compile_plan(spec: Mapping[str, Any]) -> Plan:
-    """Flatten a network in its plain-data form (``NetworkSpec.normalized()`` or a trusted
-    built-in): repeats unrolled, separable blocks split into dw + pw, defaults filled."""
-    spec = fields.apply_defaults(spec)
-    prims: list[Prim] = []
-    counts: dict[str, int] = {}
-    for index, raw in enumerate(spec["layers"]):
-        entry = {**fields.LAYER_DEFAULTS[raw["type"]], **raw}
-        base = entry.get("name") or _default_name(entry["type"], counts)
-        repeat = entry.get("repeat", 1)
-        for r in range(repeat):
-            name = f"{base}_{r + 1}" if repeat > 1 else base
-            prims.extend(_EXPAND[entry["type"]](entry, name, f"layers[{index}] ({name})"))
-    width = {**_WIDTH, **spec.get("width", {})}
-    return Plan(
-        name=spec["name"],
-        input_size=fields.parse_pair(spec["input"]["size"]),
-        input_channels=spec["input"].get("channels", 3),
-        classes=spec.get("classes", 1000),
-        width=Width(width["round"], width["divisor"], width["min_channels"]),
-        prims=tuple(_pair_blocks(prims)),
-    )
-
-
-_WIDTH = {"round": "floor", "divisor": 8, "min_channels": 1}
-
-
-def _default_name(kind: str, counts: dict[str, int]) -> str:
-    counts[kind] = counts.get(kind, 0) + 1
-    return f"{kind}{counts[kind]}"
-
-
-def _kernel(entry: Mapping[str, Any]) -> Pair:
-    return fields.parse_pair(entry["kernel_size"])
-
-
-def _stride(entry: Mapping[str, Any]) -> Pair:
-    return fields.parse_pair(entry["stride"])
-
-
-def _conv(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
-    yield Prim(
-        "conv",
-        name,
-        name,
-        where,
-        _kernel(e),
-        _stride(e),
-        e["padding"],
-        e["groups"],
-        e["filters"],
-        e["scale"],
-    )
-
-
-def _dw(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
-    yield Prim("dw", name, name, where, _kernel(e), _stride(e), e["padding"])
-
-
-def _pw(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
-    yield Prim("pw", name, name, where, filters=e["filters"], scale=e["scale"])
-
-
-def _separable(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
-    yield Prim("dw", f"{name}/dw", name, where, _kernel(e), _stride(e), e["padding"])
-    yield Prim("pw", f"{name}/pw", name, where, filters=e["filters"])
-
-
-def _bottleneck(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
-    """Paper Table 2 row (t, c, n, s): n inverted residual blocks, stride s on the first."""
-    n, t = e["n"], e["t"]
-    for r in range(n):
-        block = f"{name}_{r + 1}" if n > 1 else name
-        stride = fields.parse_pair(e["s"]) if r == 0 else (1, 1)
-        if t != 1:
-            yield Prim("pw", f"{block}/exp", block, where, expansion=t)
-        yield Prim("dw", f"{block}/dw", block, where, _kernel(e), stride, e["padding"])
-        yield Prim("pw", f"{block}/proj", block, where, filters=e["c"])
-        if stride == (1, 1):
-            yield Prim("add", f"{block}/add", block, where)
-
-
-def _pool(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
-    kernel = fields.parse_pair(e["kernel_size"] or 1)
-    stride = fields.parse_pair(e["stride"]) if e["stride"] is not None else kernel
-    yield Prim("pool", name, name, where, kernel, stride, e["padding"], pool_global=e["global"])
-
-
-def _fc(e: Mapping[str, Any], name: str, where: str) -> Iterator[Prim]:
-    yield Prim("fc", name, name, where, filters=e["units"], scale="never")
-
-
-_EXPAND: dict[str, Callable[[Mapping[str, Any], str, str], Iterator[Prim]]] = {
-    "conv": _conv,
-    "dw": _dw,
-    "pw": _pw,
-    "separable": _separable,
-    "bottleneck": _bottleneck,
-    "pool": _pool,
-    "fc": _fc,
-}
-"""Layer type → its primitives: a new layer type is one function and one entry here."""
-
-
-def _separable_pair(dw: Prim | None, pw: Prim | None) -> bool:
-    """Whether a pw completes the dw before it into one depthwise-separable block: a pw of the
-    dw's own block (a separable entry, a bottleneck's projection), or a standalone pw entry —
-    never the expansion that opens the next bottleneck."""
-    if dw is None or pw is None or dw.kind != "dw" or pw.kind != "pw" or pw.expansion:
-        return False
-    return pw.block in (dw.block, pw.name)
-
-
-def _pair_blocks(prims: list[Prim]) -> Iterator[Prim]:
-    """A standalone pw straight after a dw joins the dw's block: together they are one separable
-    block (for reports and what-ifs)."""
-    previous: Prim | None = None
-    for prim in prims:
-        if _separable_pair(previous, prim):
-            prim = prim._replace(block=previous.block)  # type: ignore[union-attr]
-        yield prim
-        previous = prim
-
-
-def convert(plan: Plan, to: Conversion) -> Plan:
-    """The paper's what-ifs: every dw + pw pair as one standard conv ("Conv MobileNet"), or every
-    standard conv with a kernel larger than 1×1 as dw + pw."""
-    out: list[Prim] = []
-    prims = plan.prims
-    i = 0
-    while i < len(prims):
-        prim = prims[i]
-        nxt = prims[i + 1] if i + 1 < len(prims) else None
-        if to == "standard" and _separable_pair(prim, nxt):
-            assert nxt is not None
-            out.append(
-                Prim(
-                    "conv",
-                    prim.block,
-                    prim.block,
-                    prim.where,
-                    prim.kernel,
-                    prim.stride,
-                    prim.padding,
-                    1,
-                    nxt.filters,
-                    nxt.scale,
-                )
-            )
-            i += 2
-            continue
-        if to == "separable" and prim.kind == "conv" and prim.kernel != (1, 1) and prim.groups == 1:
-            out.append(prim._replace(kind="dw", name=f"{prim.name}/dw", filters=None))
-            out.append(
-                Prim(
-                    "pw",
-                    f"{prim.name}/pw",
-                    prim.block,
-                    prim.where,
-                    filters=prim.filters,
-                    scale=prim.scale,
-                )
-            )
-        else:
-            out.append(prim)
-        i += 1
-    return plan._replace(prims=tuple(out))
-
-
-# --- plan → rows --------------------------------------------------------------------------------
-
-
-def output_hw(where: str, hw: Pair, kernel: Pair, stride: Pair, padding: int | str) -> Pair:
-    """D_G per axis, or a located error when the kernel is larger than the padded input."""
-    out = tuple(cost.conv_output_side(hw[a], kernel[a], stride[a], padding) for a in (0, 1))
-    if min(out) < 1:
-        pad = f"padding {padding}"
-        raise SpecError(
-            f"{where}: kernel_size {kernel[0]}x{kernel[1]} is larger than the padded input "
-            f"{hw[0]}x{hw[1]} ({pad}); use a larger input, a smaller kernel or more padding"
-        )
-    return (out[0], out[1])
+# --- evaluation ------------------------------------------------------------------------------------
 
 
 class Widening(NamedTuple):
-    """What every primitive of one evaluation shares on the channel side: α and its rounding,
-    the classes and the conventions."""
+    """What every node of one evaluation shares on the channel side: α and its rounding, the
+    classes and the conventions."""
 
     alpha: Fraction
     width: Width
@@ -302,12 +93,12 @@ class Widening(NamedTuple):
     bn_params: int
 
     @classmethod
-    def of(cls, plan: Plan, variant: Variant, conventions: Conventions) -> Widening:
+    def of(cls, graph: Graph, variant: Variant, conventions: Conventions) -> Widening:
         return cls(
             alpha=variant.alpha,
-            width=plan.width,
-            min_channels=variant.min_channels or plan.width.min_channels,
-            classes=variant.classes or plan.classes,
+            width=graph.width,
+            min_channels=variant.min_channels or graph.width.min_channels,
+            classes=variant.classes or graph.classes,
             bias=conventions.bias,
             bn_params=conventions.bn_params,
         )
@@ -318,24 +109,29 @@ class Widening(NamedTuple):
         w = self.width
         return cost.scale_channels(filters, self.alpha, w.round, w.divisor, self.min_channels)
 
-    def with_bn(self, layer_cost: Cost, channels: int) -> Cost:
-        if not self.bn_params:
-            return layer_cost
-        return layer_cost + cost.batch_norm(channels, self.bn_params)
+    def rounded(self, channels: int) -> int:
+        """The width rule at α = 1 (an SE's squeeze width: ``_make_divisible(C // 4, 8)``)."""
+        w = self.width
+        return cost.scale_channels(channels, Fraction(1), w.round, w.divisor, self.min_channels)
 
-    @property
-    def conv_bias(self) -> bool:
-        """A conv followed by BatchNorm has no bias: BN's β replaces it."""
-        return self.bias and not self.bn_params
+    def batch_norm(self, p: Node) -> bool:
+        """Whether a BatchNorm follows the conv: as the spec says, or (unset) as the count does."""
+        return p.bn if p.bn is not None else self.bn_params > 0
 
-
-# A layer's mult-adds factor into a channel part, which depends on α only, times an area, which
-# depends on the resolution only (D_K²·M·N/g × D_G² for a conv). evaluate() multiplies the two;
-# a sweep computes each once per α and once per resolution and takes dot products.
+    def conv_cost(self, p: Node, unit: Cost, channels: int) -> Cost:
+        """A conv's weights, plus its bias and BatchNorm where it has them and they are counted.
+        Unset, a conv has a bias exactly when no BatchNorm follows it (BN's β replaces it)."""
+        bn = self.batch_norm(p)
+        has_bias = p.bias if p.bias is not None else not bn
+        if has_bias and self.bias:
+            unit = unit + Cost(0, channels)
+        if bn and self.bn_params:
+            unit = unit + cost.batch_norm(channels, self.bn_params)
+        return unit
 
 
 class ChannelPart(NamedTuple):
-    """What a primitive does to the channels at one width, and its cost per unit of area."""
+    """What a node does to the channels at one width, and its cost per unit of area."""
 
     channels: int
     groups: int
@@ -345,109 +141,296 @@ class ChannelPart(NamedTuple):
     """Parameters that do not depend on the resolution."""
     area_params: int = 0
     """Parameters per unit of area: an fc reading an H×W map has C·K weights per position."""
+    present: bool = True
+    """False where an optional node is left out at this width (its output is its input)."""
 
 
 class SpatialPart(NamedTuple):
-    """What a primitive does to the spatial size at one resolution."""
+    """What a node does to the spatial size at one resolution."""
 
     out: Pair
     area: int
     """What the channel part is multiplied by: D_G·D_G, an fc's input H·W, 0 for free layers."""
     kernel: Pair | None
     """The kernel a report shows (a global pool's is the whole map; an fc has none)."""
+    present: bool = True
 
 
-def _channels_conv(p: Prim, c: int, wide: Widening) -> ChannelPart:
-    n = p.expansion * c if p.expansion else wide.scaled(p.filters or c, p.scale)
+ChannelsOf = Callable[[int], int]
+"""The output channels of an earlier node (or of the input, ``INPUT``) at this width."""
+
+
+def _filters(p: Node, c: int, wide: Widening, channels_of: ChannelsOf) -> int:
+    if p.expansion:
+        return p.expansion * c
+    if p.ref is not None:
+        base = channels_of(p.ref) // p.divisor
+        if p.round == "floor":
+            return max(1, base)
+        if p.round == "width":
+            return wide.rounded(max(1, base))
+        if base < 1:
+            raise SpecError(f"{p.where}: {channels_of(p.ref)} channels // {p.divisor} is 0")
+        return base
+    if p.filters == "classes":
+        return wide.classes
+    if p.filters is None:
+        return c
+    assert isinstance(p.filters, int)
+    return wide.scaled(p.filters, p.scale)
+
+
+def _channels_conv(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    c = cs[0]
+    n = _filters(p, c, wide, channels_of)
+    if p.optional and n == c and p.stride == (1, 1):
+        return ChannelPart(c, 1, 0, 0, present=False)
     if c % p.groups or n % p.groups:
         raise SpecError(
             f"{p.where}: groups {p.groups} must divide input channels {c} and filters {n}"
         )
-    unit = wide.with_bn(cost.conv((1, 1), p.kernel, c, n, groups=p.groups, bias=wide.conv_bias), n)
+    unit = wide.conv_cost(p, cost.conv((1, 1), p.kernel, c, n, groups=p.groups), n)
     return ChannelPart(n, p.groups, unit.macs, unit.params)
 
 
-def _channels_dw(p: Prim, c: int, wide: Widening) -> ChannelPart:
-    unit = wide.with_bn(cost.depthwise((1, 1), p.kernel, c, bias=wide.conv_bias), c)
+def _channels_dw(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    c = cs[0]
+    unit = wide.conv_cost(p, cost.depthwise((1, 1), p.kernel, c), c)
     return ChannelPart(c, c, unit.macs, unit.params)
 
 
-def _channels_free(p: Prim, c: int, wide: Widening) -> ChannelPart:
-    return ChannelPart(c, 1, 0, 0)
+def _channels_fc(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    c = cs[0]
+    units = wide.classes if p.filters is None else _filters(p, c, wide, channels_of)
+    has_bias = p.bias if p.bias is not None else True
+    bias = units if has_bias and wide.bias else 0
+    bn = cost.batch_norm(units, wide.bn_params).params if p.bn else 0
+    return ChannelPart(units, 1, c * units, bias + bn, area_params=c * units)
 
 
-def _channels_fc(p: Prim, c: int, wide: Widening) -> ChannelPart:
-    units = p.filters or wide.classes
-    unit = cost.fully_connected(c, units, bias=wide.bias)
-    return ChannelPart(units, 1, unit.macs, unit.params - c * units, area_params=c * units)
+def _channels_same(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    return ChannelPart(cs[0], 1, 0, 0)
 
 
-def _spatial_conv(p: Prim, hw: Pair) -> SpatialPart:
-    out = output_hw(p.where, hw, p.kernel, p.stride, p.padding)
+def _channels_bn(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    return ChannelPart(cs[0], 1, 0, cost.batch_norm(cs[0], wide.bn_params).params)
+
+
+def _disagree(p: Node, what: str, values: Sequence[str]) -> SpecError:
+    shown = " and ".join(f"{name} ({value})" for name, value in zip(p.sources, values, strict=True))
+    hint = "; optional: true keeps the add only where they agree" if p.kind == "add" else ""
+    return SpecError(f"{p.where}: cannot {_VERB[p.kind]} {shown}: {what} must agree{hint}")
+
+
+_VERB = {"add": "add", "concat": "concatenate", "mul": "multiply"}
+
+
+def _channels_add(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    if any(c != cs[0] for c in cs):
+        if p.optional:
+            return ChannelPart(cs[0], 1, 0, 0, present=False)
+        raise _disagree(p, "channels", [f"{c} channels" for c in cs])
+    return ChannelPart(cs[0], 1, 0, 0)
+
+
+def _channels_concat(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    return ChannelPart(sum(cs), 1, 0, 0)
+
+
+def _channels_mul(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    if cs[1] not in (cs[0], 1):
+        raise _disagree(p, "channels", [f"{c} channels" for c in cs])
+    return ChannelPart(cs[0], 1, 0, 0)
+
+
+def _channels_split(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    if cs[0] % p.groups:
+        raise SpecError(f"{p.where}: cannot split {cs[0]} channels into {p.groups} equal parts")
+    return ChannelPart(cs[0] // p.groups, 1, 0, 0)
+
+
+def _channels_shuffle(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    if cs[0] % p.groups:
+        raise SpecError(f"{p.where}: cannot shuffle {cs[0]} channels in {p.groups} groups")
+    return ChannelPart(cs[0], 1, 0, 0)
+
+
+def _channels_other(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    return ChannelPart(p.output[2] if p.output else cs[0], 1, 0, 0)
+
+
+def output_hw(
+    where: str,
+    hw: Pair,
+    kernel: Pair,
+    stride: Pair,
+    padding: fields.Pads,
+    dilation: Pair = (1, 1),
+    ceil_mode: bool = False,
+) -> Pair:
+    """D_G per axis, or a located error when the kernel is larger than the padded input."""
+    if padding == "same":
+        out = (cost.same_output_side(hw[0], stride[0]), cost.same_output_side(hw[1], stride[1]))
+    else:
+        top, left, bottom, right = fields.pads(padding)
+        out = (
+            cost.window_output_side(
+                hw[0], kernel[0], stride[0], top, bottom, dilation[0], ceil_mode
+            ),
+            cost.window_output_side(
+                hw[1], kernel[1], stride[1], left, right, dilation[1], ceil_mode
+            ),
+        )
+    if min(out) < 1:
+        shown = padding if not isinstance(padding, tuple) else "x".join(map(str, padding))
+        span = "" if dilation == (1, 1) else f" (dilation {dilation[0]}x{dilation[1]})"
+        raise SpecError(
+            f"{where}: kernel_size {kernel[0]}x{kernel[1]}{span} is larger than the padded input "
+            f"{hw[0]}x{hw[1]} (padding {shown}); use a larger input, a smaller kernel or more padding"
+        )
+    return out
+
+
+def _spatial_conv(p: Node, hws: Sequence[Pair]) -> SpatialPart:
+    out = output_hw(p.where, hws[0], p.kernel, p.stride, p.padding, p.dilation)
     return SpatialPart(out, out[0] * out[1], p.kernel)
 
 
-def _spatial_pool(p: Prim, hw: Pair) -> SpatialPart:
+def _spatial_pool(p: Node, hws: Sequence[Pair]) -> SpatialPart:
+    hw = hws[0]
     if p.pool_global:
         return SpatialPart((1, 1), 0, hw)
-    if isinstance(p.padding, int) and 2 * p.padding > min(p.kernel):
+    if p.output is not None:
+        return SpatialPart((p.output[0], p.output[1]), 0, None)
+    if p.padding != "same" and 2 * max(fields.pads(p.padding)) > min(p.kernel):
         raise SpecError(
             f"{p.where}: padding {p.padding} is more than half the pool's kernel "
             f"{p.kernel[0]}x{p.kernel[1]}: windows would see only padding (at most {min(p.kernel) // 2})"
         )
-    return SpatialPart(output_hw(p.where, hw, p.kernel, p.stride, p.padding), 0, p.kernel)
+    out = output_hw(p.where, hw, p.kernel, p.stride, p.padding, p.dilation, p.ceil_mode)
+    return SpatialPart(out, 0, p.kernel)
 
 
-def _spatial_fc(p: Prim, hw: Pair) -> SpatialPart:
-    return SpatialPart((1, 1), hw[0] * hw[1], None)
+def _spatial_fc(p: Node, hws: Sequence[Pair]) -> SpatialPart:
+    return SpatialPart((1, 1), hws[0][0] * hws[0][1], None)
 
 
-def _spatial_add(p: Prim, hw: Pair) -> SpatialPart:
-    return SpatialPart(hw, 0, None)
+def _spatial_same(p: Node, hws: Sequence[Pair]) -> SpatialPart:
+    return SpatialPart(hws[0], 0, None)
 
 
-_STEPS: dict[
-    Kind,
-    tuple[Callable[[Prim, int, Widening], ChannelPart], Callable[[Prim, Pair], SpatialPart]],
-] = {
+def _spatial_merge(p: Node, hws: Sequence[Pair]) -> SpatialPart:
+    if any(hw != hws[0] for hw in hws):
+        if p.optional:
+            return SpatialPart(hws[0], 0, None, present=False)
+        raise _disagree(p, "sides", [f"{h}x{w}" for h, w in hws])
+    return SpatialPart(hws[0], 0, None)
+
+
+def _spatial_mul(p: Node, hws: Sequence[Pair]) -> SpatialPart:
+    if hws[1] not in (hws[0], (1, 1)):
+        raise _disagree(p, "sides (or the gate 1x1)", [f"{h}x{w}" for h, w in hws])
+    return SpatialPart(hws[0], 0, None)
+
+
+def _spatial_other(p: Node, hws: Sequence[Pair]) -> SpatialPart:
+    return SpatialPart((p.output[0], p.output[1]) if p.output else hws[0], 0, None)
+
+
+ChannelStep = Callable[[Node, Sequence[int], Widening, ChannelsOf], ChannelPart]
+SpatialStep = Callable[[Node, Sequence[Pair]], SpatialPart]
+
+_STEPS: dict[str, tuple[ChannelStep, SpatialStep]] = {
     "conv": (_channels_conv, _spatial_conv),
     "pw": (_channels_conv, _spatial_conv),
     "dw": (_channels_dw, _spatial_conv),
-    "pool": (_channels_free, _spatial_pool),
+    "pool": (_channels_same, _spatial_pool),
     "fc": (_channels_fc, _spatial_fc),
-    "add": (_channels_free, _spatial_add),
+    "add": (_channels_add, _spatial_merge),
+    "concat": (_channels_concat, _spatial_merge),
+    "mul": (_channels_mul, _spatial_mul),
+    "split": (_channels_split, _spatial_same),
+    "shuffle": (_channels_shuffle, _spatial_same),
+    "bn": (_channels_bn, _spatial_same),
+    "act": (_channels_same, _spatial_same),
+    "other": (_channels_other, _spatial_other),
 }
-"""Primitive kind → (its channel part, its spatial part): a new kind is one entry."""
+"""Node kind → (its channel part, its spatial part): a new kind is one entry."""
 
 
-def channel_part(p: Prim, c: int, wide: Widening) -> ChannelPart:
-    return _STEPS[p.kind][0](p, c, wide)
+def channel_part(
+    p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
+) -> ChannelPart:
+    return _STEPS[p.kind][0](p, cs, wide, channels_of)
 
 
-def spatial_part(p: Prim, hw: Pair) -> SpatialPart:
-    return _STEPS[p.kind][1](p, hw)
+def spatial_part(p: Node, hws: Sequence[Pair]) -> SpatialPart:
+    return _STEPS[p.kind][1](p, hws)
 
 
 def evaluate(
-    plan: Plan, variant: Variant = Variant(), conventions: Conventions = Conventions()
+    graph: Graph, variant: Variant = Variant(), conventions: Conventions = Conventions()
 ) -> list[LayerRow]:
-    """Cost every primitive of the plan for one variant: exact ints, shapes chained layer to layer."""
-    wide = Widening.of(plan, variant, conventions)
-    h, w = variant.resolution or plan.input_size
-    c = plan.input_channels
+    """Cost every node of the graph for one variant: exact ints, shapes from each node's inputs.
+    A node left out (an optional projection or add where it does not apply) has no row; who read
+    it reads its input."""
+    wide = Widening.of(graph, variant, conventions)
+    h, w = variant.resolution or graph.input_size
+    source: Shape = (h, w, graph.input_channels)
+    shapes: list[Shape] = []
+    alias: list[int] = []  # the present node whose output each node's output is
+    row_of: dict[int, int] = {}
+    names: list[str] = []
     rows: list[LayerRow] = []
-    block, block_input = "", (h, w, c)
-    for p in plan.prims:
-        shape: Shape = (h, w, c)
-        if p.block != block:
-            block, block_input = p.block, shape
-        if p.kind == "add" and shape != block_input:
-            continue  # as torchvision: a residual add only where stride 1 keeps in = out channels
-        channels, spatial = channel_part(p, c, wide), spatial_part(p, (h, w))
+
+    def shape(i: int) -> Shape:
+        return source if i == INPUT else shapes[i]
+
+    def channels_of(i: int) -> int:
+        return shape(i)[2]
+
+    def origin(i: int) -> int:
+        return INPUT if i == INPUT else alias[i]
+
+    for i, p in enumerate(graph.nodes):
+        ins = [shape(j) for j in p.inputs]
+        channels = channel_part(p, [s[2] for s in ins], wide, channels_of)
+        spatial = spatial_part(p, [(s[0], s[1]) for s in ins])
+        if not (channels.present and spatial.present):
+            shapes.append(ins[0])
+            alias.append(origin(p.inputs[0]))
+            names.append("")
+            continue
         layer_cost = Cost(
             channels.macs * spatial.area, channels.params + channels.area_params * spatial.area
         )
         out: Shape = (*spatial.out, channels.channels)
+        shapes.append(out)
+        alias.append(i)
+        names.append(p.name)
+        row_of[i] = len(rows)
         rows.append(
             LayerRow(
                 len(rows),
@@ -457,10 +440,118 @@ def evaluate(
                 spatial.kernel,
                 p.stride,
                 channels.groups,
-                shape,
+                ins[0],
                 out,
                 layer_cost,
+                tuple("input" if origin(j) == INPUT else names[origin(j)] for j in p.inputs),
+                tuple(ins),
+                p,
             )
         )
-        h, w, c = out
     return rows
+
+
+# --- what-ifs: graph → graph ------------------------------------------------------------------------
+
+
+def _rewrite(
+    graph: Graph,
+    replace: Callable[[int, Node], list[Node] | None],
+    drop: frozenset[int] = frozenset(),
+) -> Graph:
+    """A new graph: each node replaced by the nodes ``replace`` gives (the first reads the
+    original's inputs, each next one the one before; None keeps the node), ``drop``ped nodes
+    bypassed (who read them reads their first input)."""
+    new: list[Node] = []
+    where: dict[int, int] = {INPUT: INPUT}
+    for i, node in enumerate(graph.nodes):
+        if i in drop:
+            where[i] = where[node.inputs[0]]
+            continue
+        for k, piece in enumerate(replace(i, node) or [node]):
+            inputs = tuple(where[j] for j in piece.inputs) if k == 0 else (len(new) - 1,)
+            sources = tuple("input" if j == INPUT else new[j].name for j in inputs)
+            ref = None if piece.ref is None else where[piece.ref]
+            new.append(piece._replace(inputs=inputs, sources=sources, ref=ref))
+        where[i] = len(new) - 1
+    return graph._replace(nodes=tuple(new))
+
+
+def separable_pairs(graph: Graph) -> dict[int, int]:
+    """pw index → dw index of every depthwise + pointwise pair: a pw of the dw's own block (a
+    separable entry, a bottleneck's projection, a standalone pw right after a dw) that reads the
+    dw directly or through a squeeze-excite scale, an activation or a BatchNorm; never an
+    expansion, and never a dw that something else reads (but an SE's pool)."""
+    nodes = graph.nodes
+    read_by = readers(graph)
+    pairs: dict[int, int] = {}
+    for j, pw in enumerate(nodes):
+        if (
+            pw.kind != "pw"
+            or pw.expansion
+            or pw.ref is not None
+            or pw.optional
+            or len(pw.inputs) != 1
+        ):
+            continue
+        path = [j]
+        k = pw.inputs[0]
+        while k != INPUT and nodes[k].kind in ("mul", "act", "bn") and read_by[k] == [path[-1]]:
+            path.append(k)
+            k = nodes[k].inputs[0]
+        if k == INPUT or nodes[k].kind != "dw" or nodes[k].block != pw.block:
+            continue
+        others = [r for r in read_by[k] if r != path[-1]]
+        if all(nodes[r].kind == "pool" and nodes[r].pool_global for r in others):
+            pairs[j] = k
+    return pairs
+
+
+def convert(graph: Graph, to: Conversion) -> Graph:
+    """The paper's what-ifs: every dw + pw pair as one standard conv ("Conv MobileNet"; a
+    squeeze-excite between them then scales the conv's input, at the same cost), or every
+    standard conv with a kernel larger than 1×1 as dw + pw (both with the conv's bias, BatchNorm
+    and activation)."""
+    if to == "standard":
+        pairs = separable_pairs(graph)
+        nodes = graph.nodes
+
+        def merge(i: int, p: Node) -> list[Node] | None:
+            if i not in pairs:
+                return None
+            dw = nodes[pairs[i]]
+            return [
+                p._replace(
+                    kind="conv",
+                    name=p.block,
+                    kernel=dw.kernel,
+                    stride=dw.stride,
+                    padding=dw.padding,
+                    dilation=dw.dilation,
+                    groups=1,
+                    role="",
+                )
+            ]
+
+        return _rewrite(graph, merge, frozenset(pairs.values()))
+
+    def split(i: int, p: Node) -> list[Node] | None:
+        if p.kind != "conv" or p.kernel == (1, 1) or p.groups != 1:
+            return None
+        return [
+            p._replace(kind="dw", name=f"{p.name}/dw", filters=None, scale="always", role="dw"),
+            Node(
+                "pw",
+                f"{p.name}/pw",
+                p.block,
+                p.where,
+                filters=p.filters,
+                scale=p.scale,
+                bias=p.bias,
+                bn=p.bn,
+                act=p.act,
+                role="pw",
+            ),
+        ]
+
+    return _rewrite(graph, split)

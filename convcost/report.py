@@ -14,9 +14,9 @@ from convcost.errors import SpecError
 from convcost.network import (
     Conventions,
     Conversion,
+    Graph,
     LayerRow,
     Pair,
-    Plan,
     Shape,
     Variant,
     convert,
@@ -189,37 +189,37 @@ def input_resolution(base: Pair, size: Size) -> Pair:
     return by_rho or base
 
 
-def variant_of(plan: Plan, size: Size) -> Variant:
+def variant_of(graph: Graph, size: Size) -> Variant:
     return Variant(
         alpha=cost.exact(size.alpha),
-        resolution=input_resolution(plan.input_size, size),
+        resolution=input_resolution(graph.input_size, size),
         classes=size.classes,
         min_channels=size.min_channels,
     )
 
 
 def analyze_network(
-    plan: Plan,
+    graph: Graph,
     size: Size = Size(),
     conventions: Conventions = Conventions(),
     convert_to: Conversion | None = None,
 ) -> NetworkReport:
-    variant = variant_of(plan, size)
-    rows = tuple(evaluate(plan, variant, conventions))
-    baseline = tuple(evaluate(convert(plan, "standard"), variant, conventions))
+    variant = variant_of(graph, size)
+    rows = tuple(evaluate(graph, variant, conventions))
+    baseline = tuple(evaluate(convert(graph, "standard"), variant, conventions))
     converted: tuple[LayerRow, ...] = ()
     if convert_to is not None:
         converted = (
             baseline
             if convert_to == "standard"
-            else tuple(evaluate(convert(plan, convert_to), variant, conventions))
+            else tuple(evaluate(convert(graph, convert_to), variant, conventions))
         )
     assert variant.resolution is not None
     return NetworkReport(
-        model=plan.name,
+        model=graph.name,
         variant=variant,
         resolution=variant.resolution,
-        classes=variant.classes or plan.classes,
+        classes=variant.classes or graph.classes,
         conventions=conventions,
         rows=rows,
         baseline_rows=baseline,

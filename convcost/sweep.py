@@ -29,10 +29,10 @@ from operator import mul
 from convcost import cost
 from convcost.cost import Cost
 from convcost.errors import SpecError
+from convcost.graph import INPUT, Graph
 from convcost.network import (
     Conventions,
     Pair,
-    Plan,
     Variant,
     Widening,
     channel_part,
@@ -159,11 +159,11 @@ class Grid:
     def size(self) -> int:
         return len(self.alphas) * (len(self.rhos) if self.rhos else len(self.resolutions))
 
-    def sides(self, plan: Plan) -> list[tuple[Fraction | None, Pair]]:
+    def sides(self, graph: Graph) -> list[tuple[Fraction | None, Pair]]:
         """(ρ or None, input H×W) of each column of the grid."""
         if not self.rhos:
             return [(None, r) for r in self.resolutions]
-        h, w = plan.input_size
+        h, w = graph.input_size
         rho = self.by_rho
         return [
             (r if rho else None, (cost.scale_side(h, r), cost.scale_side(w, r))) for r in self.rhos
@@ -273,9 +273,9 @@ def parse_budget(flag: str, text: str | None) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class Widths:
-    """What one α makes of a plan: the channel part of each layer's mult-adds, the parameters that
-    do not depend on the resolution, and (fc after a non-global pool) the channel part of those
-    that do."""
+    """What one α makes of a graph: the channel part of each node's mult-adds (0 for a node left
+    out at this width), the parameters that do not depend on the resolution, and (an fc reading
+    a map larger than 1×1) the channel part of those that do."""
 
     macs: tuple[int, ...]
     params: int
@@ -283,30 +283,42 @@ class Widths:
 
 
 def widths(
-    plan: Plan, alpha: Fraction, conventions: Conventions, classes: int, min_channels: int
+    graph: Graph, alpha: Fraction, conventions: Conventions, classes: int, min_channels: int
 ) -> Widths:
-    """The channel chain of ``network.evaluate`` at width α: each layer's channel part."""
-    wide = Widening.of(plan, Variant(alpha, None, classes, min_channels), conventions)
-    c = plan.input_channels
+    """The channel side of ``network.evaluate`` at width α: each node's channel part."""
+    wide = Widening.of(graph, Variant(alpha, None, classes, min_channels), conventions)
+    channels: list[int] = []
+    source = graph.input_channels
+
+    def channels_of(i: int) -> int:
+        return source if i == INPUT else channels[i]
+
     macs: list[int] = []
     area_params: list[int] = []
     params = 0
-    for p in plan.prims:
-        part = channel_part(p, c, wide)
-        macs.append(part.macs)
-        area_params.append(part.area_params)
-        params += part.params
-        c = part.channels
+    for p in graph.nodes:
+        part = channel_part(p, [channels_of(j) for j in p.inputs], wide, channels_of)
+        if part.present:
+            macs.append(part.macs)
+            area_params.append(part.area_params)
+            params += part.params
+            channels.append(part.channels)
+        else:
+            macs.append(0)
+            area_params.append(0)
+            channels.append(channels_of(p.inputs[0]))
     return Widths(tuple(macs), params, tuple(area_params))
 
 
-def areas(plan: Plan, hw: Pair) -> tuple[int, ...]:
-    """The spatial chain of ``network.evaluate`` at input H×W: each layer's area."""
+def areas(graph: Graph, hw: Pair) -> tuple[int, ...]:
+    """The spatial side of ``network.evaluate`` at input H×W: each node's area (0 where a node
+    is left out at this size)."""
+    sides: list[Pair] = []
     out: list[int] = []
-    for p in plan.prims:
-        part = spatial_part(p, hw)
-        out.append(part.area)
-        hw = part.out
+    for p in graph.nodes:
+        part = spatial_part(p, [hw if j == INPUT else sides[j] for j in p.inputs])
+        out.append(part.area if part.present else 0)
+        sides.append(part.out)
     return tuple(out)
 
 
@@ -356,28 +368,28 @@ class SweepReport:
 
 
 def _variants(
-    plan: Plan,
+    graph: Graph,
     grid: Grid,
     conventions: Conventions,
     classes: int | None,
     min_channels: int | None,
     progress: Progress | None,
 ) -> tuple[list[SweepRow], list[Skipped]]:
-    n_classes = classes or plan.classes
-    mins = min_channels or plan.width.min_channels
-    sides = grid.sides(plan)
+    n_classes = classes or graph.classes
+    mins = min_channels or graph.width.min_channels
+    sides = grid.sides(graph)
     rows: list[SweepRow] = []
     skipped: list[Skipped] = []
     columns: list[tuple[Fraction | None, Pair, tuple[int, ...]]] = []
     for rho, hw in sides:
         try:
-            columns.append((rho, hw, areas(plan, hw)))
+            columns.append((rho, hw, areas(graph, hw)))
         except SpecError as exc:
             skipped.append(Skipped(None, hw, tuple(exc.problems)))
     done = 0
     for alpha in grid.alphas:
         try:
-            width = widths(plan, alpha, conventions, n_classes, mins)
+            width = widths(graph, alpha, conventions, n_classes, mins)
         except SpecError as exc:
             skipped.append(Skipped(alpha, None, tuple(exc.problems)))
             continue
@@ -393,7 +405,7 @@ def _nothing_built(skipped: Sequence[Skipped]) -> SpecError:
 
 
 def sweep(
-    plan: Plan,
+    graph: Graph,
     grid: Grid = Grid(),
     conventions: Conventions = Conventions(),
     classes: int | None = None,
@@ -401,15 +413,15 @@ def sweep(
     progress: Progress | None = None,
 ) -> SweepReport:
     """Mult-adds and parameters of every (α, resolution) of the grid, exactly as ``evaluate``."""
-    rows, skipped = _variants(plan, grid, conventions, classes, min_channels, progress)
+    rows, skipped = _variants(graph, grid, conventions, classes, min_channels, progress)
     if not rows:
         raise _nothing_built(skipped)
     return SweepReport(
-        model=plan.name,
-        classes=classes or plan.classes,
+        model=graph.name,
+        classes=classes or graph.classes,
         conventions=conventions,
         alphas=grid.alphas,
-        sides=tuple(grid.sides(plan)),
+        sides=tuple(grid.sides(graph)),
         rows=tuple(rows),
         skipped=tuple(skipped),
     )
@@ -480,7 +492,7 @@ def front(rows: Iterable[SweepRow]) -> list[SweepRow]:
 
 
 def fit(
-    plan: Plan,
+    graph: Graph,
     max_macs: int | None,
     max_params: int | None,
     grid: Grid,
@@ -492,7 +504,7 @@ def fit(
     """The front of the grid under ``max_macs`` mult-adds and ``max_params`` parameters."""
     if max_macs is None and max_params is None:
         raise SpecError("give a budget: --max-macs, --max-params or both (e.g. --max-macs 150M)")
-    report = sweep(plan, grid, conventions, classes, min_channels, progress)
+    report = sweep(graph, grid, conventions, classes, min_channels, progress)
     fitting = [r for r in report.rows if fits(r.cost, max_macs, max_params)]
     return FitReport(report, max_macs, max_params, tuple(front(fitting)), len(fitting))
 

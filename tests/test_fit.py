@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from convcost import cost, sweep
 from convcost.architectures import builtin_spec
-from convcost.network import Conventions, Variant, compile_plan, evaluate
+from convcost.network import Conventions, Variant, compile_graph, evaluate
 from tests.conftest import Run
 
-MOBILENET = compile_plan(builtin_spec("mobilenet"))
+MOBILENET = compile_graph(builtin_spec("mobilenet"))
 # the default grid: α 0.05, 0.10, ..., 1.40 and resolutions 96, 104, ..., 320
 ALPHAS = [Fraction(k, 20) for k in range(1, 29)]
 SIDES = list(range(96, 321, 8))

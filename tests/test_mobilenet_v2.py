@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from convcost import architectures, cost
 from convcost.load import Source, load_yaml, validate
-from convcost.network import compile_plan
+from convcost.network import compile_graph
 from convcost.spec import NetworkSpec
 from tests.conftest import SPECS, Run
 
@@ -83,8 +83,8 @@ def total(run: Run, *args: str) -> tuple[int, int]:
 )
 def test_builtin_equals_its_yaml(name: str, path: str) -> None:
     data, source = load_yaml(str(SPECS / path))
-    from_yaml = compile_plan(validate(NetworkSpec, data, source).normalized())
-    assert compile_plan(architectures.builtin_spec(name)) == from_yaml
+    from_yaml = compile_graph(validate(NetworkSpec, data, source).normalized())
+    assert compile_graph(architectures.builtin_spec(name)) == from_yaml
     # and the trusted built-in validates as a user spec would
     assert (
         validate(NetworkSpec, architectures.builtin_spec(name), Source(name)).name == from_yaml.name

@@ -11,7 +11,7 @@ import pytest
 from convcost import cost
 from convcost.architectures import builtin_spec
 from convcost.load import load_yaml, validate
-from convcost.network import compile_plan
+from convcost.network import compile_graph
 from convcost.spec import NetworkSpec
 from tests.conftest import SPECS, Run
 
@@ -256,6 +256,7 @@ def test_json_is_stable_and_exact(run: Run) -> None:
         "name",
         "block",
         "type",
+        "inputs",
         "stride",
         "filter",
         "input",
@@ -271,9 +272,9 @@ def test_json_is_stable_and_exact(run: Run) -> None:
 
 def test_spec_file_equals_builtin() -> None:
     data, source = load_yaml(str(SPECS / "mobilenet_v1.yaml"))
-    from_file = compile_plan(validate(NetworkSpec, data, source).normalized())
-    validated = compile_plan(NetworkSpec.model_validate(builtin_spec("mobilenet")).normalized())
-    trusted = compile_plan(builtin_spec("mobilenet"))
+    from_file = compile_graph(validate(NetworkSpec, data, source).normalized())
+    validated = compile_graph(NetworkSpec.model_validate(builtin_spec("mobilenet")).normalized())
+    trusted = compile_graph(builtin_spec("mobilenet"))
     assert from_file == validated == trusted
 
 

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from convcost import cost, sweep
 from convcost.architectures import builtin_spec
 from convcost.errors import SpecError
-from convcost.network import Conventions, Plan, Variant, compile_plan, evaluate
+from convcost.network import Conventions, Graph, Variant, compile_graph, evaluate
 from tests.conftest import SPECS, Run
 
-MOBILENET = compile_plan(builtin_spec("mobilenet"))
+MOBILENET = compile_graph(builtin_spec("mobilenet"))
 
 
-def engine(plan: Plan, alpha: Fraction, hw: tuple[int, int], conv: Conventions, **kw: Any) -> Any:
+def engine(plan: Graph, alpha: Fraction, hw: tuple[int, int], conv: Conventions, **kw: Any) -> Any:
     """The reference: one full evaluate() per variant, its rows summed (or the error)."""
     try:
         rows = evaluate(plan, Variant(alpha, hw, **kw), conv)
@@ -83,7 +83,7 @@ bottleneck = st.fixed_dictionaries(
 
 
 @st.composite
-def networks(draw: st.DrawFn) -> Plan:
+def networks(draw: st.DrawFn) -> Graph:
     body = draw(
         st.lists(st.one_of(conv, dw, pw, separable, bottleneck, pool), min_size=1, max_size=7)
     )
@@ -99,7 +99,7 @@ def networks(draw: st.DrawFn) -> Plan:
         },
         "layers": body + tail,
     }
-    return compile_plan(spec)
+    return compile_graph(spec)
 
 
 alphas = st.fractions(Fraction(1, 100), 2, max_denominator=100)
@@ -118,7 +118,7 @@ conventions = st.builds(
     min_channels=st.none() | st.integers(1, 16),
 )
 def test_factorisation_equals_evaluate(
-    plan: Plan,
+    plan: Graph,
     alpha: Fraction,
     side: int,
     conv: Conventions,
@@ -152,7 +152,7 @@ def test_factorisation_equals_evaluate(
     conv=conventions,
 )
 def test_whole_grid_equals_evaluate(
-    plan: Plan, grid_alphas: list[Fraction], sides: list[tuple[int, int]], conv: Conventions
+    plan: Graph, grid_alphas: list[Fraction], sides: list[tuple[int, int]], conv: Conventions
 ) -> None:
     """Every buildable variant is a row equal to evaluate(); every other one is reported."""
     rows, skipped = sweep._variants(

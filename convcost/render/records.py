@@ -3,11 +3,12 @@ json, csv and markdown renderers, so all formats carry the same numbers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from convcost.cost import Cost
 from convcost.network import Conventions, LayerRow
-from convcost.render.units import human, times
+from convcost.render.units import human, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 
 if TYPE_CHECKING:  # the model path must not pay for importing the sweep engine
@@ -124,19 +125,38 @@ def layer_rows(report: LayerReport) -> list[dict[str, Any]]:
 
 def filter_shape(row: LayerRow) -> str:
     """The filter as the paper's Table 1 writes it: 3×3×3×32, 3×3×32 dw, 1×1×32×64, 1024×1000;
-    a residual add has no filter, it adds its block's input."""
+    for the layers without one, what they do: a bottleneck's residual add "+ input", an add of
+    other layers "+ 2", "concat 3", "× gate", "split 1/2", "shuffle 2", "BN", an activation."""
     h, w, c = row.input
-    if row.kind == "fc":
+    kind = row.kind
+    node = row.node
+    if kind == "fc":
         return f"{h * w * c}×{row.output[2]}"
-    if row.kind == "add":
-        return "+ input"
+    if kind == "add":
+        return "+ input" if node is not None and node.role == "add" else f"+ {len(row.inputs)}"
+    if kind in _NO_FILTER:
+        return _NO_FILTER[kind](row)
+    if kind == "pool":
+        return f"pool {times(row.kernel)}" if row.kernel is not None else "pool adaptive"
     assert row.kernel is not None
-    if row.kind == "pool":
-        return f"pool {times(row.kernel)}"
-    if row.kind == "dw":
-        return f"{times(row.kernel)}×{c} dw"
+    dilated = f" d{side(node.dilation)}" if node is not None and node.dilation != (1, 1) else ""
+    if kind == "dw":
+        return f"{times(row.kernel)}×{c} dw{dilated}"
     groups = f" g{row.groups}" if row.groups > 1 else ""
-    return f"{times(row.kernel)}×{c // row.groups}×{row.output[2]}{groups}"
+    return f"{times(row.kernel)}×{c // row.groups}×{row.output[2]}{groups}{dilated}"
+
+
+_NO_FILTER: dict[str, Callable[[LayerRow], str]] = {
+    "concat": lambda row: f"concat {len(row.inputs)}",
+    "mul": lambda row: "× gate",
+    "split": lambda row: (
+        f"split {row.node.part + 1 if row.node else 1}/{row.node.groups if row.node else 1}"
+    ),
+    "shuffle": lambda row: f"shuffle {row.node.groups if row.node else ''}",
+    "bn": lambda row: "BN",
+    "act": lambda row: (row.node.act or "") if row.node else "",
+    "other": lambda row: f"{row.node.op} (not counted)" if row.node else "not counted",
+}
 
 
 def layer_row(row: LayerRow, flops: bool = False) -> dict[str, Any]:
@@ -145,6 +165,7 @@ def layer_row(row: LayerRow, flops: bool = False) -> dict[str, Any]:
         "name": row.name,
         "block": row.block,
         "type": row.kind,
+        "inputs": list(row.inputs),
         "stride": list(row.stride),
         "filter": filter_shape(row),
         "input": list(row.input),
@@ -198,6 +219,7 @@ def network_rows(report: NetworkReport) -> list[dict[str, Any]]:
         record = layer_row(row, flops)
         for key in ("stride", "input", "output"):
             record[key] = times(record[key])
+        record["inputs"] = ";".join(record["inputs"])
         record["macs_share"] = round(float(ratio(row.cost.macs, report.total.macs)), 6)
         rows.append(record)
     return rows
