@@ -203,7 +203,7 @@ LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
         "dilation": (1, 1),
         **CONV_ATTRS,
     },
-    "pw": {"scale": "always", "optional": False, **CONV_ATTRS},
+    "pw": {"t": None, "scale": "always", "optional": False, **CONV_ATTRS},
     "separable": {
         "kernel_size": (3, 3),
         "stride": (1, 1),

@@ -564,12 +564,16 @@ def _dw(c: _Compiler, e: _Entry, inputs: tuple[int, ...]) -> int:
 
 
 def _pw(c: _Compiler, e: _Entry, inputs: tuple[int, ...]) -> int:
+    t = c.value(e, "t", _optional_positive)
+    if (t is None) == (e.data.get("filters") is None):
+        raise c.fail(e.path, f"{e.where}: give filters, or t (filters = t × input channels)")
     node = Node(
         "pw",
         e.name,
         e.block,
         e.where,
-        filters=c.value(e, "filters", fields.parse_filters),
+        filters=None if t is not None else c.value(e, "filters", fields.parse_filters),
+        expansion=t,
         scale=c.value(e, "scale", _scale),
         optional=c.value(e, "optional", fields.parse_bool),
         **c.conv_attrs(e),

@@ -241,15 +241,37 @@ class DepthwiseLayer(_ConvAttrs):
     dilation: TPair = _D["dw"]["dilation"]
 
 
+def _filters_or_t_schema(schema: dict[str, Any]) -> None:
+    schema["required"] = [k for k in schema.get("required", []) if k != "filters"]
+    schema["oneOf"] = [{"required": ["filters"]}, {"required": ["t"]}]
+
+
 class PointwiseLayer(_ConvAttrs):
     """Pointwise (1×1) convolution."""
 
     type: Literal["pw"]
-    filters: TFilters = Field(description="N: output channels (scaled by α), or classes")
+    filters: TFilters | None = Field(description="N: output channels (scaled by α), or classes")
+    t: TOptInt = Field(None, description="or filters = t × input channels")
     scale: ScaleRule = _D["pw"]["scale"]
     optional: TBool = Field(
         _D["pw"]["optional"], description="exists only where it changes its input's channels"
     )
+
+    model_config = ConfigDict(json_schema_extra=_filters_or_t_schema)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _t_stands_for_filters(cls, data: Any) -> Any:
+        """filters is required unless t is given (so a missing filters is reported as missing)."""
+        if isinstance(data, dict) and data.get("t") is not None and "filters" not in data:
+            return {**data, "filters": None}
+        return data
+
+    @model_validator(mode="after")
+    def _filters_or_t(self) -> PointwiseLayer:
+        if (self.t is None) == (self.filters is None):
+            raise ValueError("give filters, or t (filters = t × input channels), one of them")
+        return self
 
 
 class SeparableLayer(_ConvAttrs):
@@ -470,6 +492,8 @@ assert set(LAYER_TYPES) == set(LAYER_DEFAULTS)
 
 
 def _layer_tag(value: Any) -> str | None:
+    if isinstance(value, BlockCall):
+        return "block"
     tag = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
     if not isinstance(tag, str):
         return None
@@ -629,8 +653,9 @@ class NetworkSpec(_Model):
         return self
 
     def normalized(self) -> dict[str, Any]:
-        """The plain-data form the engine compiles (every field present, pairs as tuples)."""
-        return self.model_dump(by_alias=True)
+        """The plain-data form the engine compiles (every field present, pairs as tuples; a
+        $parameter in a block stays the text it is, checked when the block is used)."""
+        return self.model_dump(by_alias=True, warnings=False)
 
 
 # --- device profiles, for `--device` (convcost.device loads them) ---------------------------------

@@ -109,7 +109,7 @@ def test_bad_network_files(run: Run, text: str, needle: str) -> None:
         (("mobilenet", "--resolution", "abc"), "--resolution: 'abc' is not allowed"),
         (("mobilenet", "--classes", "0"), "--classes"),
         (("mobilenet", "--as", "dense"), "--as"),
-        (("resnet50",), "resnet50: no such built-in network or file; built-ins: mobilenet_v1"),
+        (("resnet152",), "resnet152: no such built-in network or file; built-ins: mobilenet_v1"),
         (("missing.yaml",), "missing.yaml: no such file"),
         ((), "NAME: missing"),
     ],

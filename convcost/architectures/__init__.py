@@ -1,4 +1,5 @@
-"""Built-in networks, each a plain dict in the spec format (no YAML needed to load one)."""
+"""Built-in networks, each a plain dict in the spec format (no YAML needed to load one), written
+from ``specs/NAME.yaml`` by ``scripts/sync_builtins.py``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,18 @@ from typing import Any
 BUILTINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "mobilenet_v1": ("convcost.architectures.mobilenet_v1", ("mobilenet", "mobilenetv1")),
     "mobilenet_v2": ("convcost.architectures.mobilenet_v2", ("mobilenetv2",)),
+    "mobilenet_v3_large": ("convcost.architectures.mobilenet_v3_large", ("mobilenetv3_large",)),
+    "mobilenet_v3_small": ("convcost.architectures.mobilenet_v3_small", ("mobilenetv3_small",)),
+    "efficientnet_b0": ("convcost.architectures.efficientnet_b0", ("efficientnet",)),
+    "mnasnet1_0": ("convcost.architectures.mnasnet1_0", ("mnasnet",)),
+    "shufflenet_v2_x1_0": ("convcost.architectures.shufflenet_v2_x1_0", ("shufflenet_v2",)),
+    "squeezenet1_0": ("convcost.architectures.squeezenet1_0", ()),
+    "squeezenet1_1": ("convcost.architectures.squeezenet1_1", ()),
+    "resnet18": ("convcost.architectures.resnet18", ()),
+    "resnet50": ("convcost.architectures.resnet50", ()),
+    "vgg16": ("convcost.architectures.vgg16", ()),
+    "vgg16_bn": ("convcost.architectures.vgg16_bn", ()),
+    "densenet121": ("convcost.architectures.densenet121", ("densenet",)),
 }
 
 

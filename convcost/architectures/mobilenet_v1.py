@@ -1,9 +1,10 @@
-"""MobileNetV1 (Howard et al. 2017, arXiv 1704.04861), Table 1, as data.
+"""MobileNetV1 (Howard et al. 2017), paper Table 1: the same network as the built-in
+`convcost model mobilenet` (a test holds them equal). Copy and edit it:
+The paper prints the last depthwise row (3×3×1024 dw at 7×7×1024) with stride 2; its input and output are
+both 7×7, so it is stride 1, as TF-slim and Keras build it. Every conv is followed by ReLU;
+BatchNorm and biases are left unset, so the counting flags decide them (--bn, --bias, --preset).
 
-The paper's Table 1 prints the last depthwise row ("Conv dw / s2" at 7×7×1024) with stride 2; input
-and output are both 7×7, so it is stride 1, as TF-slim and Keras build it. Channels scale as
-int(c·α) (Keras; TF-slim also applies a minimum of 8, ``--min-channels 8``).
-"""
+Generated from specs/mobilenet_v1.yaml by scripts/sync_builtins.py: edit the YAML, then rerun it."""
 
 from typing import Any
 
@@ -13,7 +14,7 @@ SPEC: dict[str, Any] = {
     "input": {"size": 224, "channels": 3},
     "classes": 1000,
     "width": {"round": "floor", "min_channels": 1},
-    "defaults": {"padding": "same"},
+    "defaults": {"padding": "same", "act": "relu"},
     "layers": [
         {"type": "conv", "name": "conv1", "kernel_size": 3, "filters": 32, "stride": 2},
         {"type": "separable", "name": "block1", "filters": 64},

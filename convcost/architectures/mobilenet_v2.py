@@ -1,11 +1,12 @@
-"""MobileNetV2 (Sandler et al. 2018, arXiv 1801.04381), Table 2, as data.
+"""MobileNetV2 (Sandler et al. 2018), paper Table 2: the same network as the built-in
+`convcost model mobilenet_v2` (a test holds them equal). Copy and edit it:
+A bottleneck row is the paper's (t, c, n, s): 1×1 expand to t × input channels (none when t = 1),
+3×3 depthwise with stride s on the first of n repeats, linear 1×1 projection to c channels, and a
+residual add (free) when the stride is 1 and the input and output shapes match. ReLU6 follows
+every conv but the projections; BatchNorm and biases are left to the counting flags.
+nearest multiple of 8, at least 8, never more than 10% below c·α (TF-slim, torchvision)
 
-Each bottleneck row is the paper's (t, c, n, s): expansion, output channels, repeats, stride of the
-first repeat. Channels scale by α to the nearest multiple of 8, never below 8 and never more than
-10% below c·α, as TF-slim and torchvision do (``_make_divisible``); the last 1×1 conv keeps 1280
-channels for α ≤ 1 and scales above 1 (``scale: up``). 'same' padding equals torchvision's padding 1
-for every 3×3 conv (224 → 112 → 56 → 28 → 14 → 7).
-"""
+Generated from specs/mobilenet_v2.yaml by scripts/sync_builtins.py: edit the YAML, then rerun it."""
 
 from typing import Any
 
@@ -15,7 +16,7 @@ SPEC: dict[str, Any] = {
     "input": {"size": 224, "channels": 3},
     "classes": 1000,
     "width": {"round": "divisible", "divisor": 8, "min_channels": 8},
-    "defaults": {"padding": "same"},
+    "defaults": {"padding": "same", "act": "relu6"},
     "layers": [
         {"type": "conv", "name": "conv1", "kernel_size": 3, "filters": 32, "stride": 2},
         {"type": "bottleneck", "name": "block1", "t": 1, "c": 16, "n": 1, "s": 1},

@@ -3,7 +3,7 @@ json, csv and markdown renderers, so all formats carry the same numbers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from convcost.cost import Cost
@@ -157,6 +157,18 @@ _NO_FILTER: dict[str, Callable[[LayerRow], str]] = {
     "act": lambda row: (row.node.act or "") if row.node else "",
     "other": lambda row: f"{row.node.op} (not counted)" if row.node else "not counted",
 }
+
+
+def sources(rows: Sequence[LayerRow]) -> list[str]:
+    """Where each row reads from, as row numbers ("in" for the network's input), or "" where it
+    reads just the row before it (a chain needs no arrows)."""
+    index = {row.name: row.index for row in rows}
+    out = []
+    for row in rows:
+        reads = [index.get(name, -1) for name in row.inputs]
+        chained = reads == [row.index - 1] or (row.index == 0 and reads == [-1])
+        out.append("" if chained else ",".join("in" if i < 0 else str(i) for i in reads))
+    return out
 
 
 def layer_row(row: LayerRow, flops: bool = False) -> dict[str, Any]:

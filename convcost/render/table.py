@@ -172,7 +172,11 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
         title += f" · at least {variant.min_channels} channels"
     table = _new_table(title)
     wide = console.width >= 110  # an 80-column terminal drops the input column (= previous output)
+    froms = records.sources(report.rows)
+    graph = any(froms) and console.width >= 100  # a chain needs no "from" column
     table.add_column("#", justify="right", style="dim")
+    if graph:
+        table.add_column("from", justify="right", style="dim", no_wrap=True)
     table.add_column("layer", no_wrap=True)
     table.add_column("type", no_wrap=True)
     table.add_column("filter", no_wrap=True)
@@ -184,12 +188,13 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     table.add_column("share", no_wrap=True)
     shares = [ratio(row.cost.macs, total.macs) for row in report.rows]
     largest = max(shares, default=Fraction(0))
-    for row, share in zip(report.rows, shares, strict=True):
+    for row, share, source in zip(report.rows, shares, froms, strict=True):
         shape = records.filter_shape(row)
+        cells = [str(row.index), *([source] if graph else [])]
         if wide:
-            cells = [str(row.index), row.name, _kind(row), shape, times(row.input)]
+            cells += [row.name, _kind(row), shape, times(row.input)]
         else:
-            cells = [str(row.index), row.name, _kind(row), shape.removesuffix(" dw")]
+            cells += [row.name, _kind(row), shape.removesuffix(" dw")]
         cells += [
             times(row.output),
             human(row.cost.macs * factor, exact),

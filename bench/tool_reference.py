@@ -1,0 +1,565 @@
+"""What the torch-based counters report for five CNNs, raw, with per-operator breakdowns, as JSON.
+
+Run by hand with a Python that has torch, torchvision, fvcore, ptflops, thop, torchinfo, onnx,
+onnxscript, onnxruntime and onnx-tool (not part of the package or the tests):
+
+    /work/tv-venv/bin/python bench/tool_reference.py [--out /work/ref/tools.json]
+        [--onnx-dir /work/ref/onnx] [--no-export] [--resolution 224]
+
+Networks: MobileNetV1 built here (conv-BN-ReLU throughout: stem 3×3 s2 32, the 13 separable
+blocks of the paper's Table 1 with BN+ReLU after every dw and pw, the last dw stride 1,
+AdaptiveAvgPool2d(1), Flatten, Linear(1024, 1000) with bias; all convs bias=False) and
+torchvision's mobilenet_v2, mobilenet_v3_large, resnet18, efficientnet_b0.
+
+1. ONNX export (skipped with --no-export) into --onnx-dir, batch 1, weights embedded:
+   `NAME.onnx` by torch.onnx.export's default (torch.export-based) exporter, opset 18 (17 is
+   refused: the onnx version converter cannot move ReduceMean's axes input back to an
+   attribute); its optimizer folds every BatchNorm into the preceding Conv. `NAME_bn.onnx` by the
+   legacy TorchScript exporter, opset 17, do_constant_folding=False: one BatchNormalization node
+   per BatchNorm2d, as in torch. `mobilenet_v2_dynbatch.onnx`: default exporter, batch axis
+   dynamic ("batch"). BatchNorm affine parameters and running statistics are randomised first
+   (seeded) so nothing folds to zero and no initializer is shared by value (the default-init
+   γ=1, β=0, mean 0, var 1 made the exporters drop zero Conv biases and deduplicate
+   initializers into Identity nodes). Every file is checked against torch with onnxruntime.
+   Also exported: shufflenet_v2_x1_0 and densenet121.
+2. Counters, each on a freshly built model (same seed): fvcore FlopCountAnalysis (.total(),
+   .by_operator(), unsupported ops), ptflops get_model_complexity_info with both backends
+   (pytorch with count_functional True and False; aten), thop profile, torchinfo summary
+   (total_mult_adds, total_params), torch.utils.flop_counter.FlopCounterMode (total, per aten op)
+   and onnx-tool (model_profile's steps on NAME.onnx and NAME_bn.onnx: MACs, params, per op
+   type). Per-module tools are broken down by module class, by wrapping each tool's own hook
+   table for the run; ptflops' functional/tensor patches are broken down by function name.
+3. `shapes`: element counts read off one forward pass (torch_reference.trace beside this file),
+   and `explained`: each tool's total rebuilt from them by a formula, with ok/MISMATCH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import sys
+import warnings
+from collections import defaultdict
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_reference import define_torchvision_ops, trace  # noqa: E402
+
+NETWORKS = ["mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "resnet18", "efficientnet_b0"]
+ONNX_ONLY = ["shufflenet_v2_x1_0", "densenet121"]
+# MobileNetV1, paper Table 1: (pointwise filters, depthwise stride) of the 13 separable blocks.
+BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), *[(512, 1)] * 5]
+BLOCKS += [(1024, 2), (1024, 1)]
+PACKAGES = [
+    "torch",
+    "torchvision",
+    "fvcore",
+    "ptflops",
+    "thop",
+    "torchinfo",
+    "onnx",
+    "onnxscript",
+    "onnxruntime",
+    "onnx-tool",
+    "numpy",
+]
+
+
+def mobilenet_v1(classes: int = 1000) -> Any:
+    """MobileNetV1 1.0 in torch.nn: conv-BN-ReLU, 13 × (dw-BN-ReLU, pw-BN-ReLU), pool, FC."""
+    from torch import nn
+
+    def cbr(cin: int, cout: int, k: int, stride: int, groups: int = 1) -> list[Any]:
+        conv = nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False)
+        return [conv, nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+    layers = cbr(3, 32, 3, 2)
+    c = 32
+    for filters, stride in BLOCKS:
+        layers += cbr(c, c, 3, stride, groups=c) + cbr(c, filters, 1, 1)
+        c = filters
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, classes))
+
+
+def build(name: str) -> Any:
+    """A fresh eval-mode model, seeded, BatchNorm parameters and statistics randomised."""
+    import torch
+
+    torch.manual_seed(0)
+    if name == "mobilenet_v1":
+        model = mobilenet_v1()
+    else:
+        from torchvision import models
+
+        model = models.get_model(name, weights=None)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.normal_(0.0, 0.1)
+                m.running_mean.normal_(0.0, 0.1)
+                m.running_var.uniform_(0.5, 1.5)
+    return model.eval()
+
+
+@contextlib.contextmanager
+def quiet():
+    """Swallow the tools' own chatter (stdout, stderr, warnings)."""
+    with (
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for p in PACKAGES:
+        try:
+            out[p] = version(p)
+        except PackageNotFoundError:
+            out[p] = "not installed"
+    return out
+
+
+def intify(d: dict[str, Any]) -> dict[str, Any]:
+    return {str(k): (int(v) if float(v).is_integer() else float(v)) for k, v in d.items()}
+
+
+# ---- ONNX -------------------------------------------------------------------------------------
+
+
+def export_onnx(name: str, onnx_dir: str, res: int) -> dict[str, Any]:
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    import torch
+
+    x = torch.randn(1, 3, res, res, generator=torch.Generator().manual_seed(1))
+    jobs = {
+        f"{name}.onnx": {"dynamo": True, "opset_version": 18, "external_data": False},
+        f"{name}_bn.onnx": {"dynamo": False, "opset_version": 17, "do_constant_folding": False},
+    }
+    if name == "mobilenet_v2":
+        dyn = {"x": {0: torch.export.Dim("batch")}}
+        jobs["mobilenet_v2_dynbatch.onnx"] = {
+            "dynamo": True,
+            "opset_version": 18,
+            "external_data": False,
+            "dynamic_shapes": dyn,
+        }
+    out: dict[str, Any] = {}
+    for fname, kwargs in jobs.items():
+        path = os.path.join(onnx_dir, fname)
+        model = build(name)
+        with quiet():
+            torch.onnx.export(model, (x,), path, input_names=["x"], **kwargs)
+        proto = onnx.load(path)
+        onnx.checker.check_model(proto)
+        ops: dict[str, int] = defaultdict(int)
+        for node in proto.graph.node:
+            ops[node.op_type] += 1
+        sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        errs = {}
+        for batch in (1, 3) if "dynamic_shapes" in kwargs else (1,):
+            xb = torch.randn(batch, 3, res, res, generator=torch.Generator().manual_seed(2))
+            with torch.no_grad():
+                ref = model(xb).numpy()
+            got = sess.run(None, {sess.get_inputs()[0].name: xb.numpy()})[0]
+            errs[f"batch{batch}"] = float(np.abs(got - ref).max() / np.abs(ref).max())
+        dims = [d.dim_param or d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim]
+        out[fname] = {
+            "path": path,
+            "exporter": "dynamo (torch.export)" if kwargs["dynamo"] else "legacy TorchScript",
+            "opset": proto.opset_import[0].version,
+            "input_shape": dims,
+            "bytes": os.path.getsize(path),
+            "initializer_elements": int(sum(np.prod(i.dims) for i in proto.graph.initializer)),
+            "nodes": dict(ops),
+            "onnxruntime_max_rel_error_vs_torch": errs,
+        }
+    return out
+
+
+def onnx_tool_profile(path: str) -> dict[str, Any]:
+    """onnx_tool.model_profile's steps, keeping the numbers it prints."""
+    import onnx_tool
+
+    model = onnx_tool.Model(path, {"verbose": False})
+    g = model.graph
+    hidden = set(onnx_tool.NoMacsOps)  # model_profile's default: these nodes are not profiled
+    with quiet():
+        g.graph_reorder_nodes()
+        g.shape_infer(None)
+        g.profile(exclude_ops=hidden)
+    by_op: dict[str, dict[str, int]] = {}
+    for node in g.nodemap.values():
+        if node.op_type in hidden:
+            continue
+        e = by_op.setdefault(node.op_type, {"count": 0, "macs": 0, "params": 0})
+        e["count"] += 1
+        e["macs"] += int(round(node.macs[0]))
+        e["params"] += int(node.params)
+    return {
+        "file": os.path.basename(path),
+        "macs": int(round(g.macs[0])),
+        "params": int(g.params),
+        "not_profiled_op_types": sorted(hidden),
+        "by_op_type": by_op,
+    }
+
+
+# ---- the torch counters ------------------------------------------------------------------------
+
+
+def run_fvcore(name: str, x: Any) -> dict[str, Any]:
+    from fvcore.nn import FlopCountAnalysis, parameter_count
+
+    model = build(name)
+    with quiet():
+        fca = FlopCountAnalysis(model, (x,))
+        fca.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
+        total = fca.total()
+        by_op = fca.by_operator()
+        unsupported = fca.unsupported_ops()
+    return {
+        "total": int(total),
+        "params": int(parameter_count(model)[""]),
+        "by_operator": intify(by_op),
+        "unsupported_ops (counted as 0; value = number of calls)": dict(unsupported),
+    }
+
+
+def run_ptflops(name: str, res: int) -> dict[str, Any]:
+    import inspect
+
+    import ptflops.pytorch_engine as pe
+    from ptflops import get_model_complexity_info
+    from ptflops import pytorch_ops as po
+
+    configs: dict[str, dict[str, Any]] = {"pytorch": {}, "pytorch count_functional=False": {}}
+    has_backend = "backend" in inspect.signature(get_model_complexity_info).parameters
+    if has_backend:
+        configs = {
+            "pytorch": {"backend": "pytorch"},
+            "pytorch count_functional=False": {
+                "backend": "pytorch",
+                "backend_specific_config": {"count_functional": False},
+            },
+            "aten": {"backend": "aten"},
+        }
+    out: dict[str, Any] = {}
+    for label, kwargs in configs.items():
+        by_module: dict[str, int] = defaultdict(int)
+        by_function: dict[str, int] = defaultdict(int)
+        by_aten: dict[str, int] = defaultdict(int)
+
+        def module_recorder(hook: Any) -> Any:
+            def rec(module: Any, inputs: Any, output: Any) -> None:
+                before = module.__flops__
+                hook(module, inputs, output)
+                by_module[type(module).__name__] += int(module.__flops__ - before)
+
+            return rec
+
+        class Wrapper(pe.torch_function_wrapper):  # type: ignore[name-defined,misc]
+            def __call__(self, *args: Any, **kwds: Any) -> Any:
+                flops = self.handler(*args, **kwds)
+                by_function[getattr(self.op, "__qualname__", str(self.op))] += int(flops)
+                self.collector.append(flops)
+                return self.op(*args, **kwds)
+
+        def aten_recorder(op: Any, fn: Any) -> Any:
+            def rec(inputs: Any, outputs: Any) -> Any:
+                flops = fn(inputs, outputs)
+                by_aten[str(op)] += int(flops)
+                return flops
+
+            return rec
+
+        saved_modules = dict(po.MODULES_MAPPING)
+        saved_wrapper = pe.torch_function_wrapper
+        extra: dict[str, Any] = {}
+        if kwargs.get("backend") == "aten":
+            from ptflops.aten_ops import ATEN_OPS_MAPPING
+
+            extra["custom_modules_hooks"] = {
+                op: aten_recorder(op, fn) for op, fn in ATEN_OPS_MAPPING.items()
+            }
+        try:
+            for t, hook in saved_modules.items():
+                po.MODULES_MAPPING[t] = module_recorder(hook)
+            pe.torch_function_wrapper = Wrapper
+            model = build(name)
+            with quiet():
+                macs, params = get_model_complexity_info(
+                    model,
+                    (3, res, res),
+                    as_strings=False,
+                    print_per_layer_stat=False,
+                    **kwargs,
+                    **extra,
+                )
+        finally:
+            po.MODULES_MAPPING.clear()
+            po.MODULES_MAPPING.update(saved_modules)
+            pe.torch_function_wrapper = saved_wrapper
+        entry: dict[str, Any] = {"total": int(macs), "params": int(params)}
+        if by_module:
+            entry["by_module_class"] = dict(by_module)
+        if by_function:
+            entry["by_function (functional/tensor patches)"] = dict(by_function)
+        if by_aten:
+            entry["by_aten_op"] = dict(by_aten)
+        out[label] = entry
+    return out
+
+
+def run_thop(name: str, x: Any) -> dict[str, Any]:
+    import importlib
+
+    tp = importlib.import_module("thop.profile")  # the module; thop.profile is also the function
+
+    by_class: dict[str, int] = defaultdict(int)
+
+    def recorder(hook: Any) -> Any:
+        def rec(module: Any, inputs: Any, output: Any) -> None:
+            before = float(module.total_ops.item())
+            hook(module, inputs, output)
+            by_class[type(module).__name__] += int(float(module.total_ops.item()) - before)
+
+        return rec
+
+    saved = dict(tp.register_hooks)
+    try:
+        for t, hook in saved.items():
+            tp.register_hooks[t] = recorder(hook)
+        model = build(name)
+        with quiet():
+            macs, params = tp.profile(model, inputs=(x,), verbose=False)
+    finally:
+        tp.register_hooks.clear()
+        tp.register_hooks.update(saved)
+    by_class.pop("Sequential", None)  # hooked but excluded from thop's own sum
+    return {"total": int(macs), "params": int(params), "by_module_class": dict(by_class)}
+
+
+def run_torchinfo(name: str, x: Any) -> dict[str, Any]:
+    from torchinfo import summary
+
+    model = build(name)
+    with quiet():
+        stats = summary(model, input_data=[x], verbose=0)
+    by_class: dict[str, dict[str, int]] = {}
+    for layer in stats.summary_list:
+        if layer.is_leaf_layer:
+            e = by_class.setdefault(layer.class_name, {"count": 0, "macs": 0, "params": 0})
+            e["count"] += 1
+            e["macs"] += int(layer.macs)
+            e["params"] += int(max(layer.num_params, 0))
+    return {
+        "total_mult_adds": int(stats.total_mult_adds),
+        "total_params": int(stats.total_params),
+        "by_leaf_class": by_class,
+    }
+
+
+def run_flop_counter(name: str, x: Any) -> dict[str, Any]:
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = build(name)
+    with torch.no_grad(), FlopCounterMode(display=False) as fcm:
+        model(x)
+    counts = fcm.get_flop_counts()
+    return {
+        "total_flops": int(fcm.get_total_flops()),
+        "by_aten_op": {str(k): int(v) for k, v in counts.get("Global", {}).items()},
+    }
+
+
+# ---- shapes and explanations -------------------------------------------------------------------
+
+
+def shape_stats(name: str, x: Any) -> dict[str, Any]:
+    """Element counts from one forward pass, what the tools' extra terms are made of."""
+    from torch import nn
+
+    model = build(name)
+    layers, ops = trace(model, x)
+    mods = dict(model.named_modules())
+    s: dict[str, int] = defaultdict(int)
+    vol = lambda shape: shape[0] * shape[1] * shape[2]  # noqa: E731
+    for r in layers:
+        m, out, inp = mods[r["name"]], vol(r["output_shape"]), vol(r["input_shapes"][0])
+        cls = r["class"]
+        if isinstance(m, nn.Conv2d):
+            s["conv_macs"] += r["macs"]
+            s["conv_params"] += r["params"]
+            if m.bias is not None:
+                s["conv_bias_outputs"] += out
+        elif isinstance(m, nn.Linear):
+            s["linear_macs"] += r["macs"]
+            if m.bias is not None:
+                s["linear_bias"] += m.out_features
+        elif isinstance(m, nn.BatchNorm2d):
+            s["bn_elements"] += out
+            s["bn_channels"] += m.num_features
+        elif isinstance(m, nn.AdaptiveAvgPool2d):
+            s["adaptive_avgpool_in"] += inp
+            s["adaptive_avgpool_out"] += out
+        elif isinstance(m, nn.MaxPool2d):
+            k = m.kernel_size if isinstance(m.kernel_size, int) else m.kernel_size[0]
+            s["maxpool_in"] += inp
+            s["maxpool_out"] += out
+            s["maxpool_out_x_k2"] += out * k * k
+        s[f"elements_out_{cls}"] += out
+    for op in ops:
+        short = op["op"].rsplit(".", 1)[-1]
+        if op["category"] in ("add", "mul"):
+            s[f"functional_{op['category']}_{short}"] += op["output_elements"]
+        elif short == "adaptive_avg_pool2d":
+            s["functional_adaptive_avgpool_in"] += vol(op["input_shapes"][0])
+    s["params"] = sum(p.numel() for p in model.parameters())
+    s["macs"] = s["conv_macs"] + s["linear_macs"]
+    return dict(s)
+
+
+def explain(s: dict[str, int], res: dict[str, Any]) -> dict[str, Any]:
+    """Each tool's total rebuilt from the shapes; filled in from the terms each tool adds."""
+    g = s.get
+    relu = g("elements_out_ReLU", 0) + g("elements_out_ReLU6", 0)
+    pool_in = g("adaptive_avgpool_in", 0)
+    f_pool_in = g("functional_adaptive_avgpool_in", 0)
+    add_fn = g("functional_add_add", 0)  # torch.add / Tensor.add (x + y reaches it as 'add')
+    adap_thop = g("adaptive_avgpool_in", 0) + g("adaptive_avgpool_out", 0)
+    formulas = {
+        "fvcore": (
+            s["macs"] + 2 * g("bn_elements", 0) + pool_in + f_pool_in,
+            "conv+linear MACs (bias ignored) + 2·BN elements + adaptive_avg_pool2d input elements"
+            " (module or functional); ReLU, add, mul, hardswish, sigmoid, silu, max_pool2d"
+            " unsupported → 0",
+        ),
+        "ptflops pytorch": (
+            s["macs"]
+            + g("conv_bias_outputs", 0)
+            + g("linear_bias", 0)
+            + 2 * g("bn_elements", 0)
+            + 2 * relu
+            + 2 * pool_in
+            + f_pool_in
+            + g("maxpool_in", 0) * 2
+            + add_fn,
+            "conv+linear MACs + biases + 2·BN + ReLU/ReLU6 elements twice (module hook and the"
+            " patched F.relu/F.relu6 inside it) + adaptive pool input twice (same reason) +"
+            " functional F.adaptive_avg_pool2d input + MaxPool2d input twice + `a + b` adds"
+            " (routed through the patched Tensor.add); `+=`/add_ and `*` not counted;"
+            " Hardswish/SiLU/Sigmoid/Hardsigmoid modules unsupported",
+        ),
+        "ptflops pytorch count_functional=False": (
+            s["macs"]
+            + g("conv_bias_outputs", 0)
+            + g("linear_bias", 0)
+            + 2 * g("bn_elements", 0)
+            + relu
+            + pool_in
+            + g("maxpool_in", 0),
+            "conv+linear MACs + biases + 2·BN + ReLU/ReLU6 elements + pool input elements",
+        ),
+        "ptflops aten": (
+            s["macs"] + g("conv_bias_outputs", 0) + g("linear_bias", 0),
+            "aten convolution (+bias per output element) and addmm (+bias)",
+        ),
+        "thop": (
+            s["macs"] + 4 * g("bn_elements", 0) + adap_thop,
+            "conv+linear MACs (no bias) + 4·BN elements (2·numel, ×2 for affine) + adaptive"
+            " avg pool (HW+1)·C out = in+out elements; ReLU, maxpool 0; functional ops unseen",
+        ),
+        "torchinfo": (
+            s["macs"]
+            + g("conv_bias_outputs", 0)
+            + g("linear_bias", 0)
+            + 2 * g("bn_channels", 0),
+            "params × output positions for convs (bias included), params for the rest:"
+            " Linear in·out+out, BN 2·C (γ and β once, not per element)",
+        ),
+        "FlopCounterMode": (2 * s["macs"], "2 × conv+linear MACs (aten convolution/addmm only)"),
+    }
+    got = {
+        "fvcore": res["fvcore"]["total"],
+        "ptflops pytorch": res["ptflops"]["pytorch"]["total"],
+        "ptflops pytorch count_functional=False": res["ptflops"][
+            "pytorch count_functional=False"
+        ]["total"],
+        "ptflops aten": res["ptflops"].get("aten", {}).get("total"),
+        "thop": res["thop"]["total"],
+        "torchinfo": res["torchinfo"]["total_mult_adds"],
+        "FlopCounterMode": res["flop_counter"]["total_flops"],
+    }
+    out: dict[str, Any] = {}
+    for tool, (want, why) in formulas.items():
+        have = got[tool]
+        verdict = "ok" if have == want else f"MISMATCH (tool - formula = {have - want:+,})"
+        out[tool] = {"tool": have, "formula": want, "minus_macs": have - s["macs"], "why": why}
+        out[tool]["verdict"] = verdict
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default="/work/ref/tools.json")
+    ap.add_argument("--onnx-dir", default="/work/ref/onnx")
+    ap.add_argument("--no-export", action="store_true", help="profile existing ONNX files")
+    ap.add_argument("--resolution", type=int, default=224)
+    ap.add_argument("--networks", nargs="+", default=NETWORKS)
+    args = ap.parse_args()
+    define_torchvision_ops()
+    import torch
+
+    torch.set_num_threads(2)
+    res = args.resolution
+    x = torch.randn(1, 3, res, res, generator=torch.Generator().manual_seed(1))
+    doc: dict[str, Any] = {"versions": versions(), "resolution": res, "networks": {}}
+    if not args.no_export:
+        os.makedirs(args.onnx_dir, exist_ok=True)
+        doc["onnx_exports"] = {}
+        for name in args.networks + ONNX_ONLY:
+            print(f"export {name}", file=sys.stderr)
+            doc["onnx_exports"].update(export_onnx(name, args.onnx_dir, res))
+    for name in args.networks:
+        print(f"count {name}", file=sys.stderr)
+        r: dict[str, Any] = {}
+        r["shapes"] = shape_stats(name, x)
+        r["fvcore"] = run_fvcore(name, x)
+        r["ptflops"] = run_ptflops(name, res)
+        r["thop"] = run_thop(name, x)
+        r["torchinfo"] = run_torchinfo(name, x)
+        r["flop_counter"] = run_flop_counter(name, x)
+        r["onnx_tool"] = {}
+        for suffix in ("", "_bn"):
+            path = os.path.join(args.onnx_dir, f"{name}{suffix}.onnx")
+            if os.path.exists(path):
+                try:
+                    r["onnx_tool"][f"{name}{suffix}.onnx"] = onnx_tool_profile(path)
+                except Exception as exc:  # the tool's own failure is a result too
+                    r["onnx_tool"][f"{name}{suffix}.onnx"] = {"error": repr(exc)[:500]}
+        r["explained"] = explain(r["shapes"], r)
+        doc["networks"][name] = r
+        for tool, e in r["explained"].items():
+            print(f"  {tool:<40}{e['tool']:>16,}  {e['verdict']}", file=sys.stderr)
+    with open(args.out, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
