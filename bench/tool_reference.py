@@ -17,10 +17,10 @@ torchvision's mobilenet_v2, mobilenet_v3_large, resnet18, efficientnet_b0.
    attribute); its optimizer folds every BatchNorm into the preceding Conv. `NAME_bn.onnx` by the
    legacy TorchScript exporter, opset 17, do_constant_folding=False: one BatchNormalization node
    per BatchNorm2d, as in torch. `mobilenet_v2_dynbatch.onnx`: default exporter, batch axis
-   dynamic ("batch"). BatchNorm affine parameters and running statistics are randomised first
-   (seeded) so nothing folds to zero and no initializer is shared by value (the default-init
-   γ=1, β=0, mean 0, var 1 made the exporters drop zero Conv biases and deduplicate
-   initializers into Identity nodes). Every file is checked against torch with onnxruntime.
+   dynamic ("batch"). BatchNorm affine parameters and running statistics, and every bias that
+   torchvision initialises to zero, are randomised first (seeded), so nothing folds to zero and
+   no initializer is shared by value: with the default init the exporters dropped all-zero Conv
+   and Gemm biases and deduplicated equal initializers into Identity nodes. Every file is checked against torch with onnxruntime.
    Also exported: shufflenet_v2_x1_0 and densenet121.
 2. Counters, each on a freshly built model (same seed): fvcore FlopCountAnalysis (.total(),
    .by_operator(), unsupported ops), ptflops get_model_complexity_info with both backends
@@ -46,7 +46,7 @@ from collections import defaultdict
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_reference import define_torchvision_ops, trace  # noqa: E402
+from torch_reference import define_torchvision_ops, trace
 
 NETWORKS = ["mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "resnet18", "efficientnet_b0"]
 ONNX_ONLY = ["shufflenet_v2_x1_0", "densenet121"]
@@ -102,6 +102,9 @@ def build(name: str) -> Any:
                 m.bias.normal_(0.0, 0.1)
                 m.running_mean.normal_(0.0, 0.1)
                 m.running_var.uniform_(0.5, 1.5)
+            bias = getattr(m, "bias", None)
+            if isinstance(bias, torch.nn.Parameter) and not bias.any():
+                bias.normal_(0.0, 0.01)  # torchvision zero-inits conv and FC biases
     return model.eval()
 
 
@@ -205,11 +208,11 @@ def onnx_tool_profile(path: str) -> dict[str, Any]:
             continue
         e = by_op.setdefault(node.op_type, {"count": 0, "macs": 0, "params": 0})
         e["count"] += 1
-        e["macs"] += int(round(node.macs[0]))
+        e["macs"] += round(node.macs[0])
         e["params"] += int(node.params)
     return {
         "file": os.path.basename(path),
-        "macs": int(round(g.macs[0])),
+        "macs": round(g.macs[0]),
         "params": int(g.params),
         "not_profiled_op_types": sorted(hidden),
         "by_op_type": by_op,
@@ -240,13 +243,10 @@ def run_fvcore(name: str, x: Any) -> dict[str, Any]:
 def run_ptflops(name: str, res: int) -> dict[str, Any]:
     import inspect
 
-    import ptflops.pytorch_engine as pe
     from ptflops import get_model_complexity_info
-    from ptflops import pytorch_ops as po
 
-    configs: dict[str, dict[str, Any]] = {"pytorch": {}, "pytorch count_functional=False": {}}
-    has_backend = "backend" in inspect.signature(get_model_complexity_info).parameters
-    if has_backend:
+    configs: dict[str, dict[str, Any]] = {"pytorch": {}}
+    if "backend" in inspect.signature(get_model_complexity_info).parameters:
         configs = {
             "pytorch": {"backend": "pytorch"},
             "pytorch count_functional=False": {
@@ -255,71 +255,77 @@ def run_ptflops(name: str, res: int) -> dict[str, Any]:
             },
             "aten": {"backend": "aten"},
         }
-    out: dict[str, Any] = {}
-    for label, kwargs in configs.items():
-        by_module: dict[str, int] = defaultdict(int)
-        by_function: dict[str, int] = defaultdict(int)
-        by_aten: dict[str, int] = defaultdict(int)
+    return {label: ptflops_once(name, res, kwargs) for label, kwargs in configs.items()}
 
-        def module_recorder(hook: Any) -> Any:
-            def rec(module: Any, inputs: Any, output: Any) -> None:
-                before = module.__flops__
-                hook(module, inputs, output)
-                by_module[type(module).__name__] += int(module.__flops__ - before)
 
-            return rec
+def ptflops_once(name: str, res: int, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """One get_model_complexity_info call, its hook tables wrapped to record who adds what."""
+    import ptflops.pytorch_engine as pe
+    from ptflops import get_model_complexity_info
+    from ptflops import pytorch_ops as po
 
-        class Wrapper(pe.torch_function_wrapper):  # type: ignore[name-defined,misc]
-            def __call__(self, *args: Any, **kwds: Any) -> Any:
-                flops = self.handler(*args, **kwds)
-                by_function[getattr(self.op, "__qualname__", str(self.op))] += int(flops)
-                self.collector.append(flops)
-                return self.op(*args, **kwds)
+    by_module: dict[str, int] = defaultdict(int)
+    by_function: dict[str, int] = defaultdict(int)
+    by_aten: dict[str, int] = defaultdict(int)
 
-        def aten_recorder(op: Any, fn: Any) -> Any:
-            def rec(inputs: Any, outputs: Any) -> Any:
-                flops = fn(inputs, outputs)
-                by_aten[str(op)] += int(flops)
-                return flops
+    def module_recorder(hook: Any) -> Any:
+        def rec(module: Any, inputs: Any, output: Any) -> None:
+            before = module.__flops__
+            hook(module, inputs, output)
+            by_module[type(module).__name__] += int(module.__flops__ - before)
 
-            return rec
+        return rec
 
-        saved_modules = dict(po.MODULES_MAPPING)
-        saved_wrapper = pe.torch_function_wrapper
-        extra: dict[str, Any] = {}
-        if kwargs.get("backend") == "aten":
-            from ptflops.aten_ops import ATEN_OPS_MAPPING
+    class Wrapper(pe.torch_function_wrapper):  # type: ignore[name-defined,misc]
+        def __call__(self, *args: Any, **kwds: Any) -> Any:
+            flops = self.handler(*args, **kwds)
+            by_function[getattr(self.op, "__qualname__", str(self.op))] += int(flops)
+            self.collector.append(flops)
+            return self.op(*args, **kwds)
 
-            extra["custom_modules_hooks"] = {
-                op: aten_recorder(op, fn) for op, fn in ATEN_OPS_MAPPING.items()
-            }
-        try:
-            for t, hook in saved_modules.items():
-                po.MODULES_MAPPING[t] = module_recorder(hook)
-            pe.torch_function_wrapper = Wrapper
-            model = build(name)
-            with quiet():
-                macs, params = get_model_complexity_info(
-                    model,
-                    (3, res, res),
-                    as_strings=False,
-                    print_per_layer_stat=False,
-                    **kwargs,
-                    **extra,
-                )
-        finally:
-            po.MODULES_MAPPING.clear()
-            po.MODULES_MAPPING.update(saved_modules)
-            pe.torch_function_wrapper = saved_wrapper
-        entry: dict[str, Any] = {"total": int(macs), "params": int(params)}
-        if by_module:
-            entry["by_module_class"] = dict(by_module)
-        if by_function:
-            entry["by_function (functional/tensor patches)"] = dict(by_function)
-        if by_aten:
-            entry["by_aten_op"] = dict(by_aten)
-        out[label] = entry
-    return out
+    def aten_recorder(op: Any, fn: Any) -> Any:
+        def rec(inputs: Any, outputs: Any) -> Any:
+            flops = fn(inputs, outputs)
+            by_aten[str(op)] += int(flops)
+            return flops
+
+        return rec
+
+    saved_modules = dict(po.MODULES_MAPPING)
+    saved_wrapper = pe.torch_function_wrapper
+    extra: dict[str, Any] = {}
+    if kwargs.get("backend") == "aten":
+        from ptflops.aten_ops import ATEN_OPS_MAPPING
+
+        extra["custom_modules_hooks"] = {
+            op: aten_recorder(op, fn) for op, fn in ATEN_OPS_MAPPING.items()
+        }
+    try:
+        for t, hook in saved_modules.items():
+            po.MODULES_MAPPING[t] = module_recorder(hook)
+        pe.torch_function_wrapper = Wrapper
+        model = build(name)
+        with quiet():
+            macs, params = get_model_complexity_info(
+                model,
+                (3, res, res),
+                as_strings=False,
+                print_per_layer_stat=False,
+                **kwargs,
+                **extra,
+            )
+    finally:
+        po.MODULES_MAPPING.clear()
+        po.MODULES_MAPPING.update(saved_modules)
+        pe.torch_function_wrapper = saved_wrapper
+    entry: dict[str, Any] = {"total": int(macs), "params": int(params)}
+    if by_module:
+        entry["by_module_class"] = dict(by_module)
+    if by_function:
+        entry["by_function (functional/tensor patches)"] = dict(by_function)
+    if by_aten:
+        entry["by_aten_op"] = dict(by_aten)
+    return entry
 
 
 def run_thop(name: str, x: Any) -> dict[str, Any]:
@@ -396,17 +402,21 @@ def shape_stats(name: str, x: Any) -> dict[str, Any]:
     layers, ops = trace(model, x)
     mods = dict(model.named_modules())
     s: dict[str, int] = defaultdict(int)
-    vol = lambda shape: shape[0] * shape[1] * shape[2]  # noqa: E731
+
+    def vol(shape: list[int]) -> int:
+        return shape[0] * shape[1] * shape[2]
+
     for r in layers:
         m, out, inp = mods[r["name"]], vol(r["output_shape"]), vol(r["input_shapes"][0])
-        cls = r["class"]
         if isinstance(m, nn.Conv2d):
             s["conv_macs"] += r["macs"]
             s["conv_params"] += r["params"]
             if m.bias is not None:
                 s["conv_bias_outputs"] += out
+                s["conv_bias_params"] += m.out_channels
         elif isinstance(m, nn.Linear):
             s["linear_macs"] += r["macs"]
+            s["linear_params"] += r["params"]
             if m.bias is not None:
                 s["linear_bias"] += m.out_features
         elif isinstance(m, nn.BatchNorm2d):
@@ -418,97 +428,150 @@ def shape_stats(name: str, x: Any) -> dict[str, Any]:
         elif isinstance(m, nn.MaxPool2d):
             k = m.kernel_size if isinstance(m.kernel_size, int) else m.kernel_size[0]
             s["maxpool_in"] += inp
-            s["maxpool_out"] += out
             s["maxpool_out_x_k2"] += out * k * k
-        s[f"elements_out_{cls}"] += out
+        s[f"out_{r['class']}"] += out
     for op in ops:
         short = op["op"].rsplit(".", 1)[-1]
         if op["category"] in ("add", "mul"):
-            s[f"functional_{op['category']}_{short}"] += op["output_elements"]
+            s[f"functional_{op['category']}"] += op["output_elements"]
+            s[f"functional_{op['category']}_via_{short}"] += op["output_elements"]
         elif short == "adaptive_avg_pool2d":
             s["functional_adaptive_avgpool_in"] += vol(op["input_shapes"][0])
+            s["functional_adaptive_avgpool_out"] += op["output_elements"]
     s["params"] = sum(p.numel() for p in model.parameters())
     s["macs"] = s["conv_macs"] + s["linear_macs"]
     return dict(s)
 
 
-def explain(s: dict[str, int], res: dict[str, Any]) -> dict[str, Any]:
-    """Each tool's total rebuilt from the shapes; filled in from the terms each tool adds."""
-    g = s.get
-    relu = g("elements_out_ReLU", 0) + g("elements_out_ReLU6", 0)
-    pool_in = g("adaptive_avgpool_in", 0)
-    f_pool_in = g("functional_adaptive_avgpool_in", 0)
-    add_fn = g("functional_add_add", 0)  # torch.add / Tensor.add (x + y reaches it as 'add')
-    adap_thop = g("adaptive_avgpool_in", 0) + g("adaptive_avgpool_out", 0)
-    formulas = {
+def formulas(s: dict[str, int]) -> dict[str, tuple[int, str]]:
+    """Each tool's total rebuilt from the shape counts, with the terms it adds."""
+
+    def g(key: str) -> int:
+        return s.get(key, 0)
+
+    macs, bias = s["macs"], g("conv_bias_outputs") + g("linear_bias")
+    bn, relu, relu6 = g("bn_elements"), g("out_ReLU"), g("out_ReLU6")
+    pool_in, pool_out = g("adaptive_avgpool_in"), g("adaptive_avgpool_out")
+    fpool_in, fpool_out = g("functional_adaptive_avgpool_in"), g("functional_adaptive_avgpool_out")
+    # ONNX: every conv here is followed by a BN or has a bias, so after folding all have one.
+    onnx_common = (
+        relu
+        + 2 * relu6  # Clip
+        + 5 * g("out_Hardswish")  # HardSwish
+        + 4 * g("out_Hardsigmoid")  # HardSigmoid
+        + 33 * g("out_SiLU")  # SiLU → Sigmoid (EXP_MACS 32) + Mul
+        + 32 * g("out_Sigmoid")
+        + g("functional_mul")
+        + g("functional_add")
+        + g("maxpool_out_x_k2")
+        + s["linear_macs"]
+        + g("linear_bias")
+    )
+    return {
         "fvcore": (
-            s["macs"] + 2 * g("bn_elements", 0) + pool_in + f_pool_in,
-            "conv+linear MACs (bias ignored) + 2·BN elements + adaptive_avg_pool2d input elements"
-            " (module or functional); ReLU, add, mul, hardswish, sigmoid, silu, max_pool2d"
-            " unsupported → 0",
+            macs + 2 * bn + pool_in + fpool_in,
+            "conv+linear MACs (biases ignored) + 2·BN elements + adaptive_avg_pool2d input"
+            " elements (module or functional); relu, hardtanh, hardswish, silu, sigmoid,"
+            " hardsigmoid, max_pool2d, add, mul are 'unsupported' and count 0",
         ),
         "ptflops pytorch": (
-            s["macs"]
-            + g("conv_bias_outputs", 0)
-            + g("linear_bias", 0)
-            + 2 * g("bn_elements", 0)
+            macs
+            + bias
+            + 2 * bn
             + 2 * relu
+            + relu6
+            + g("out_SiLU")
             + 2 * pool_in
-            + f_pool_in
-            + g("maxpool_in", 0) * 2
-            + add_fn,
-            "conv+linear MACs + biases + 2·BN + ReLU/ReLU6 elements twice (module hook and the"
-            " patched F.relu/F.relu6 inside it) + adaptive pool input twice (same reason) +"
-            " functional F.adaptive_avg_pool2d input + MaxPool2d input twice + `a + b` adds"
-            " (routed through the patched Tensor.add); `+=`/add_ and `*` not counted;"
-            " Hardswish/SiLU/Sigmoid/Hardsigmoid modules unsupported",
+            + fpool_in
+            + 2 * g("maxpool_in"),
+            "conv+linear MACs + conv/linear biases per output + 2·BN elements + ReLU elements"
+            " twice (module hook + patched F.relu it calls) + ReLU6 once (nn.ReLU6 calls"
+            " F.hardtanh, not patched) + SiLU once (no module hook, patched F.silu) +"
+            " AdaptiveAvgPool2d/MaxPool2d input twice (module + patched F.*pool*) + functional"
+            " F.adaptive_avg_pool2d input; `a + b`, `+=`, `*` never reach the patched"
+            " torch.add/Tensor.add/mul, so residual adds and SE multiplies count 0;"
+            " Hardswish/Hardsigmoid/Sigmoid count 0",
         ),
         "ptflops pytorch count_functional=False": (
-            s["macs"]
-            + g("conv_bias_outputs", 0)
-            + g("linear_bias", 0)
-            + 2 * g("bn_elements", 0)
-            + relu
-            + pool_in
-            + g("maxpool_in", 0),
+            macs + bias + 2 * bn + relu + relu6 + pool_in + g("maxpool_in"),
             "conv+linear MACs + biases + 2·BN + ReLU/ReLU6 elements + pool input elements",
         ),
         "ptflops aten": (
-            s["macs"] + g("conv_bias_outputs", 0) + g("linear_bias", 0),
-            "aten convolution (+bias per output element) and addmm (+bias)",
+            macs + bias,
+            "aten.convolution (+1 per output element with bias) and aten.addmm (+bias)",
         ),
         "thop": (
-            s["macs"] + 4 * g("bn_elements", 0) + adap_thop,
-            "conv+linear MACs (no bias) + 4·BN elements (2·numel, ×2 for affine) + adaptive"
-            " avg pool (HW+1)·C out = in+out elements; ReLU, maxpool 0; functional ops unseen",
+            macs + 4 * bn + pool_in + pool_out,
+            "conv+linear MACs (biases ignored) + 4·BN elements (2·numel, doubled for affine) +"
+            " AdaptiveAvgPool2d (HW+1)·C = input + output elements; ReLU, MaxPool, functional"
+            " ops 0; SiLU/Hardswish/Sigmoid/Hardsigmoid have no rule (0)",
         ),
         "torchinfo": (
-            s["macs"]
-            + g("conv_bias_outputs", 0)
-            + g("linear_bias", 0)
-            + 2 * g("bn_channels", 0),
-            "params × output positions for convs (bias included), params for the rest:"
-            " Linear in·out+out, BN 2·C (γ and β once, not per element)",
+            macs + bias + 2 * g("bn_channels"),
+            "params × output positions for convs (bias included); params × batch for the rest:"
+            " Linear in·out+out, BatchNorm 2·C (γ and β once, not per element)",
         ),
-        "FlopCounterMode": (2 * s["macs"], "2 × conv+linear MACs (aten convolution/addmm only)"),
+        "FlopCounterMode": (2 * macs, "2 × conv+linear MACs (aten convolution/addmm only)"),
+        "onnx-tool NAME.onnx macs": (
+            s["conv_macs"] + g("out_Conv2d") + onnx_common + pool_in + fpool_in,
+            "BN folded by the exporter: conv MACs + 1 per conv output element (folded bias) +"
+            " Relu 1, Clip 2, HardSwish 5, HardSigmoid 4, Sigmoid 32 (SiLU = Sigmoid + Mul) per"
+            " element + Mul/Add 1 per element + MaxPool out·k² + ReduceMean input elements +"
+            " Gemm in·out+out",
+        ),
+        "onnx-tool NAME.onnx params": (
+            g("conv_params") + g("bn_channels") + g("linear_params") + 2,
+            "conv weights + conv biases (one per BN channel folded in) + Gemm; +2: the int64"
+            " ReduceMean axes initializer [2, 3] is counted as parameters",
+        ),
+        "onnx-tool NAME_bn.onnx macs": (
+            s["conv_macs"]
+            + g("conv_bias_outputs")
+            + 31 * bn
+            + onnx_common
+            + pool_in
+            + 4 * pool_out
+            + fpool_in
+            + 4 * fpool_out,
+            "conv MACs + bias per output element + BatchNormalization 31 per element"
+            " (add+sqrt 24+div 4+add+mul) + the NAME.onnx activation terms + GlobalAveragePool"
+            " input + 4·output (division) + Gemm in·out+out",
+        ),
+        "onnx-tool NAME_bn.onnx params": (
+            s["params"] + 2 * g("bn_channels"),
+            "torch parameters + BN running mean and variance (4 per BN channel in all)",
+        ),
     }
+
+
+def explain(s: dict[str, int], res: dict[str, Any], name: str) -> dict[str, Any]:
+    fused = res["onnx_tool"].get(f"{name}.onnx", {})
+    bn = res["onnx_tool"].get(f"{name}_bn.onnx", {})
     got = {
         "fvcore": res["fvcore"]["total"],
         "ptflops pytorch": res["ptflops"]["pytorch"]["total"],
-        "ptflops pytorch count_functional=False": res["ptflops"][
-            "pytorch count_functional=False"
-        ]["total"],
+        "ptflops pytorch count_functional=False": res["ptflops"]
+        .get("pytorch count_functional=False", {})
+        .get("total"),
         "ptflops aten": res["ptflops"].get("aten", {}).get("total"),
         "thop": res["thop"]["total"],
         "torchinfo": res["torchinfo"]["total_mult_adds"],
         "FlopCounterMode": res["flop_counter"]["total_flops"],
+        "onnx-tool NAME.onnx macs": fused.get("macs"),
+        "onnx-tool NAME.onnx params": fused.get("params"),
+        "onnx-tool NAME_bn.onnx macs": bn.get("macs"),
+        "onnx-tool NAME_bn.onnx params": bn.get("params"),
     }
     out: dict[str, Any] = {}
-    for tool, (want, why) in formulas.items():
+    for tool, (want, why) in formulas(s).items():
         have = got[tool]
+        base = s["params"] if tool.endswith("params") else s["macs"]
+        if have is None:
+            out[tool] = {"tool": None, "formula": want, "verdict": "not run", "why": why}
+            continue
         verdict = "ok" if have == want else f"MISMATCH (tool - formula = {have - want:+,})"
-        out[tool] = {"tool": have, "formula": want, "minus_macs": have - s["macs"], "why": why}
-        out[tool]["verdict"] = verdict
+        out[tool] = {"tool": have, "formula": want, "minus_reference": have - base}
+        out[tool].update(verdict=verdict, why=why)
     return out
 
 
@@ -550,7 +613,7 @@ def main() -> int:
                     r["onnx_tool"][f"{name}{suffix}.onnx"] = onnx_tool_profile(path)
                 except Exception as exc:  # the tool's own failure is a result too
                     r["onnx_tool"][f"{name}{suffix}.onnx"] = {"error": repr(exc)[:500]}
-        r["explained"] = explain(r["shapes"], r)
+        r["explained"] = explain(r["shapes"], r, name)
         doc["networks"][name] = r
         for tool, e in r["explained"].items():
             print(f"  {tool:<40}{e['tool']:>16,}  {e['verdict']}", file=sys.stderr)

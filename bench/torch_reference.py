@@ -101,18 +101,21 @@ def tensors(value: Any) -> list[Any]:
 
 def attrs(module: Any) -> dict[str, Any]:
     """The module's shape-deciding attributes, JSON-ready."""
-    names = (
-        "in_channels out_channels kernel_size stride padding dilation groups padding_mode "
-        "in_features out_features num_features eps momentum output_size ceil_mode "
-        "count_include_pad p inplace start_dim end_dim"
-    ).split()
+    names = [
+        *("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation"),
+        *("groups", "padding_mode", "in_features", "out_features", "num_features", "eps"),
+        *("momentum", "output_size", "ceil_mode", "count_include_pad", "p", "inplace"),
+        *("start_dim", "end_dim"),
+    ]
     out: dict[str, Any] = {}
     for name in names:
         if hasattr(module, name):
             value = getattr(module, name)
             if isinstance(value, (int, float, str, bool, tuple, list)) or value is None:
                 out[name] = list(value) if isinstance(value, tuple) else value
-    if hasattr(module, "bias") and (hasattr(module, "kernel_size") or hasattr(module, "in_features")):
+    if hasattr(module, "bias") and (
+        hasattr(module, "kernel_size") or hasattr(module, "in_features")
+    ):
         out["bias"] = module.bias is not None
     return out
 
@@ -333,7 +336,8 @@ def main() -> int:
     else:
         sys.stdout.write(text)
     t = doc["totals"]
-    print(f"{args.model} {args.resolution} {doc['kwargs']}: {t['macs']:,} MACs, {t['params']:,} params", file=sys.stderr)
+    said = f"{args.model} {args.resolution} {doc['kwargs']}"
+    print(f"{said}: {t['macs']:,} MACs, {t['params']:,} params", file=sys.stderr)
     if args.expect and (t["macs"], t["params"]) != tuple(args.expect):
         print(f"MISMATCH: expected {args.expect[0]:,} / {args.expect[1]:,}", file=sys.stderr)
         return 1

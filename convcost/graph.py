@@ -300,7 +300,7 @@ class _Compiler:
             raise self.fail(
                 e.path,
                 f"{e.where}: the network expands to more than {MAX_NODES:,} layers (repeats and "
-                f"blocks included); at most {MAX_NODES:,}",
+                f"blocks included); at most {MAX_NODES:,} layers",
             )
         inputs = tuple(inputs)
         sources = tuple("input" if i == INPUT else self.nodes[i].name for i in inputs)
@@ -430,8 +430,8 @@ class _Compiler:
                     out = self.call(kind, block, entry, inputs, r)
                 else:
                     out = _EXPAND[kind](self, entry, inputs)
-                if repeat > 1 or block is not None:
-                    self.register(scope, name, out)
+                if out == INPUT or self.nodes[out].name != name:
+                    self.register(scope, name, out)  # a composite's or a block's output
                 inputs = (out,)
             if repeat > 1:
                 self.register(scope, scope.full(base), out)

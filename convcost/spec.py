@@ -18,6 +18,7 @@ from pydantic import (
     PlainValidator,
     Tag,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -645,12 +646,13 @@ class NetworkSpec(_Model):
         finally:
             _BLOCK_NAMES.reset(token)
 
-    @model_validator(mode="after")
-    def _blocks_are_not_layer_types(self) -> NetworkSpec:
-        clash = sorted(set(self.blocks) & set(LAYER_TYPES))
+    @field_validator("blocks", mode="before")
+    @classmethod
+    def _blocks_are_not_layer_types(cls, blocks: Any) -> Any:
+        clash = sorted(set(blocks) & set(LAYER_TYPES)) if isinstance(blocks, dict) else []
         if clash:
-            raise ValueError(f"blocks: '{clash[0]}' is a layer type; name the block otherwise")
-        return self
+            raise ValueError(f"'{clash[0]}' is a layer type; name the block otherwise")
+        return blocks
 
     def normalized(self) -> dict[str, Any]:
         """The plain-data form the engine compiles (every field present, pairs as tuples; a

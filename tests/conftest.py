@@ -48,8 +48,8 @@ class Run:
             sys.stderr.flush()
             return Result(code, out.getvalue().decode(), err.getvalue().decode())
 
-    def json(self, *args: str) -> Any:
-        result = self(*args, "--json")
+    def json(self, *args: str, input: str | bytes | None = None) -> Any:
+        result = self(*args, "--json", input=input)
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
 
