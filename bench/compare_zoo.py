@@ -66,7 +66,9 @@ def convcost_rows(name: str, hw: tuple[int, int], alpha: float) -> tuple[list[in
 
 def main() -> int:
     failures = 0
-    print(f"{'network':<20} {'size':>9} {'α':>5} {'layers':>7} {'mult-adds':>15} {'params':>12}  result")
+    print(
+        f"{'network':<20} {'size':>9} {'α':>5} {'layers':>7} {'mult-adds':>15} {'params':>12}  result"
+    )
     for name, hw, kwargs, alpha in CASES:
         ref = reference(name, hw, dict(kwargs))
         torch_macs = [layer["macs"] for layer in ref["layers"] if layer["macs"] is not None]
@@ -85,7 +87,9 @@ def main() -> int:
         failures += bool(problems)
         size = f"{hw[0]}x{hw[1]}"
         verdict = "; ".join(problems) or "equal, layer by layer"
-        print(f"{name:<20} {size:>9} {alpha:>5g} {len(mine):>7} {total:>15,} {params:>12,}  {verdict}")
+        print(
+            f"{name:<20} {size:>9} {alpha:>5g} {len(mine):>7} {total:>15,} {params:>12,}  {verdict}"
+        )
     print(f"{len(CASES) - failures} of {len(CASES)} cases equal to PyTorch")
     return 1 if failures else 0
 

@@ -60,7 +60,9 @@ class Builder:
         self.rows += rows
         return name
 
-    def conv_cost(self, k: int, cin: int, cout: int, groups: int, area: int, bias: bool, bn: bool) -> None:
+    def conv_cost(
+        self, k: int, cin: int, cout: int, groups: int, area: int, bias: bool, bn: bool
+    ) -> None:
         weights = k * k * (cin // groups) * cout
         self.macs += weights * area
         self.weights += weights
@@ -146,7 +148,9 @@ class Builder:
             return
         keep = self.emit({"type": "split", "parts": 2, "index": 0, "from": source}, (h, h, c // 2))
         other = self.emit({"type": "split", "parts": 2, "index": 1, "from": source}, (h, h, c // 2))
-        branch = self.emit({"type": "pw", "filters": c // 2, "from": other, "bn": True}, (h, h, c // 2))
+        branch = self.emit(
+            {"type": "pw", "filters": c // 2, "from": other, "bn": True}, (h, h, c // 2)
+        )
         self.conv_cost(1, c // 2, c // 2, 1, h * h, False, True)
         cat = self.emit({"type": "concat", "from": [keep, branch]}, (h, h, c))
         self.emit({"type": "shuffle", "groups": 2, "from": cat}, (h, h, c))
@@ -226,7 +230,11 @@ def test_resnet_basic_block_projects_only_where_the_shape_changes() -> None:
     add = next(r for r in rows if r.name == "layer2_1/add")
     assert add.inputs == ("layer2_1/conv2", "layer2_1/down")
     down = next(r for r in rows if r.name == "layer2_1/down")
-    assert (down.input, down.output, down.cost.macs) == ((56, 56, 64), (28, 28, 128), 64 * 128 * 28 * 28)
+    assert (down.input, down.output, down.cost.macs) == (
+        (56, 56, 64),
+        (28, 28, 128),
+        64 * 128 * 28 * 28,
+    )
 
 
 def test_densenet_concatenations_grow_by_the_growth_rate() -> None:
@@ -409,4 +417,11 @@ def test_a_conv_padding_default_never_pads_a_pool(run: Run) -> None:
     text += "  - {type: fc, units: 4096}\n  - {type: fc}\n"
     data = run.json("model", "-", input=text)
     assert data["total"]["macs"] == 15_470_264_320
-    assert [r["output"][0] for r in data["layers"] if r["type"] == "pool"] == [112, 56, 28, 14, 7, 7]
+    assert [r["output"][0] for r in data["layers"] if r["type"] == "pool"] == [
+        112,
+        56,
+        28,
+        14,
+        7,
+        7,
+    ]
