@@ -20,11 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from torch_reference import reference  # noqa: E402
+from torch_reference import reference
 
-from convcost.load import load_network  # noqa: E402
-from convcost.presets import resolve  # noqa: E402
-from convcost.report import Size, analyze_network  # noqa: E402
+from convcost.load import load_network
+from convcost.presets import resolve
+from convcost.report import Size, analyze_network
 
 CASES: list[tuple[str, tuple[int, int], dict[str, object], float]] = [
     ("resnet18", (224, 224), {}, 1.0),
