@@ -514,6 +514,8 @@ def convert(graph: Graph, to: Conversion) -> Graph:
     and activation)."""
     if to == "standard":
         pairs = separable_pairs(graph)
+        if not pairs:
+            return graph
         nodes = graph.nodes
 
         def merge(i: int, p: Node) -> list[Node] | None:

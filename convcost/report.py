@@ -206,7 +206,9 @@ def analyze_network(
 ) -> NetworkReport:
     variant = variant_of(graph, size)
     rows = tuple(evaluate(graph, variant, conventions))
-    baseline = tuple(evaluate(convert(graph, "standard"), variant, conventions))
+    standard = convert(graph, "standard")
+    # a network without depthwise + pointwise pairs is its own baseline: evaluated once
+    baseline = rows if standard is graph else tuple(evaluate(standard, variant, conventions))
     converted: tuple[LayerRow, ...] = ()
     if convert_to is not None:
         converted = (
