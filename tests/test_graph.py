@@ -425,3 +425,21 @@ def test_a_conv_padding_default_never_pads_a_pool(run: Run) -> None:
         7,
         7,
     ]
+
+
+def test_peak_activations_keep_each_tensor_until_its_last_reader(run: Run) -> None:
+    """Two branches from the input, concatenated, then a 1×1 conv; 8×8, float32, by hand:
+    row 0 (a): input 256 + a 512; row 1 (b): input 256 + a 512 (waiting for the concat) + b 512;
+    row 2 (cat): a 512 + b 512 + cat 1024 = 2048 values, the peak; row 3: cat 1024 + c 256."""
+    text = (
+        "name: dag\ninput: {size: 8, channels: 4}\nlayers:\n"
+        "  - {type: pw, name: a, filters: 8}\n"
+        "  - {type: pw, name: b, from: input, filters: 8}\n"
+        "  - {type: concat, name: cat, from: [a, b]}\n"
+        "  - {type: pw, name: c, filters: 4}\n"
+    )
+    data = run.json("model", "-", "--memory", input=text)
+    assert data["memory"]["peak_activation"] == {"bytes": 2048 * 4, "layer": "cat", "index": 2}
+    cat = data["layers"][2]
+    assert cat["inputs"] == ["a", "b"]
+    assert cat["memory"]["total_bytes"] == (512 + 512 + 1024) * 4  # reads both, writes one
