@@ -22,10 +22,12 @@ Three steps, one way:
 
 from __future__ import annotations
 
+import functools
+import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -129,15 +131,24 @@ class _Const:
     """A tensor known before the input is: a weight, a shape, a scalar."""
 
     dims: Dims
-    value: np.ndarray[Any, Any] | None
+    known: np.ndarray[Any, Any] | None
     floating: bool
     root: str
     """The tensor it is the same data as (through Identity, Cast, DequantizeLinear, ...): two
     layers with one root share their weights."""
+    load: Callable[[], np.ndarray[Any, Any]] | None = None
+    """Decodes the value when it is first needed: most small initializers (BatchNorm
+    statistics) are only ever needed by their shape."""
 
     @property
     def size(self) -> int:
         return math.prod(self.dims)
+
+    @property
+    def value(self) -> np.ndarray[Any, Any] | None:
+        if self.known is None and self.load is not None and self.size <= SMALL:
+            self.known, self.load = self.load(), None
+        return self.known
 
     def scalar(self) -> float | None:
         """Its value when it is one number repeated (3, 6, 1/6), else None."""
@@ -289,7 +300,7 @@ class _Reader:
             f" ({producer}, opset {self.opset})" if producer else f" (opset {self.opset})"
         )
         if dims[0] != 1:
-            self.notes[f"batch {dims[0]} in the file: the spec is per image"] += 1
+            self.notes[f"batch {dims[0]}: the spec is per image"] += 1
         return _Graph(
             source=Path(self.path).name,
             name=Path(self.path).stem,
@@ -318,17 +329,14 @@ class _Reader:
 
     def _initializers(self, graph: onnx.GraphProto) -> dict[str, _Const]:
         consts: dict[str, _Const] = {}
+        to_array, base = self.onnx.numpy_helper.to_array, str(self.base)
         for tensor in graph.initializer:
             dims = tuple(int(d) for d in tensor.dims)
-            value = None
             if tensor.data_location == self.onnx.TensorProto.EXTERNAL:
                 self._check_external(tensor)
-                if math.prod(dims) <= SMALL:
-                    value = self.onnx.numpy_helper.to_array(tensor, str(self.base))
-            elif math.prod(dims) <= SMALL:
-                value = self.onnx.numpy_helper.to_array(tensor)
             floating = tensor.data_type in _FLOAT_TYPES
-            consts[tensor.name] = _Const(dims, value, floating, tensor.name)
+            load = functools.partial(to_array, tensor, base)
+            consts[tensor.name] = _Const(dims, None, floating, tensor.name, load)
         for sparse in graph.sparse_initializer:
             name = sparse.values.name
             dims = tuple(int(d) for d in sparse.dims)
@@ -430,23 +438,36 @@ class _Reader:
                     proto.domain,
                 )
             )
-        available = {image, "", *consts}
+        return self._ordered(pending, {image, "", *consts})
+
+    def _ordered(self, nodes: list[_Node], available: set[str]) -> list[_Node]:
+        """A topological order that keeps the file's wherever the file's is one (it must be,
+        by the standard; a few writers slip). A tensor nobody produces is an error."""
+        waiting: dict[str, list[int]] = {}
+        blockers = [0] * len(nodes)
+        for k, node in enumerate(nodes):
+            for name in set(node.inputs) - available:
+                waiting.setdefault(name, []).append(k)
+                blockers[k] += 1
+        ready = [k for k, count in enumerate(blockers) if count == 0]
+        heapq.heapify(ready)
         ordered: list[_Node] = []
-        while pending:
-            ready = [n for n in pending if all(i in available for i in n.inputs)]
-            if not ready:
-                node = pending[0]
-                missing = next(i for i in node.inputs if i not in available)
-                raise self.fail(
-                    f"node {node.name or node.op!r} ({node.op}) reads {missing!r}, which no node produces"
-                    " (a truncated or damaged file?)",
-                    "expected a complete, valid ONNX graph",
-                )
-            chosen = {id(n) for n in ready}
-            ordered += ready
-            pending = [n for n in pending if id(n) not in chosen]
-            for node in ready:
-                available.update(node.outputs)
+        while ready:
+            k = heapq.heappop(ready)
+            ordered.append(nodes[k])
+            for name in nodes[k].outputs:
+                for later in waiting.pop(name, []):
+                    blockers[later] -= 1
+                    if blockers[later] == 0:
+                        heapq.heappush(ready, later)
+        if len(ordered) < len(nodes):
+            node = next(n for k, n in enumerate(nodes) if blockers[k])
+            missing = next(i for i in node.inputs if i in waiting)
+            raise self.fail(
+                f"node {node.name or node.op!r} ({node.op}) reads {missing!r}, which no node produces"
+                " (a truncated or damaged file?)",
+                "expected a complete, valid ONNX graph",
+            )
         return ordered
 
     def _constant(self, proto: onnx.NodeProto, attrs: dict[str, Any]) -> _Const:
@@ -455,12 +476,8 @@ class _Reader:
         if "value" in attrs:
             tensor = attrs["value"]
             dims = tuple(int(d) for d in tensor.dims)
-            value = (
-                self.onnx.numpy_helper.to_array(tensor, str(self.base))
-                if math.prod(dims) <= SMALL
-                else None
-            )
-            return _Const(dims, value, tensor.data_type in _FLOAT_TYPES, name)
+            load = functools.partial(self.onnx.numpy_helper.to_array, tensor, str(self.base))
+            return _Const(dims, None, tensor.data_type in _FLOAT_TYPES, name, load)
         if "sparse_value" in attrs:
             sparse = attrs["sparse_value"]
             floating = sparse.values.data_type in _FLOAT_TYPES
@@ -494,8 +511,9 @@ class _Reader:
             inputs = [i for i in node.inputs if i]
             if not shape_only and not all(i in consts for i in inputs):
                 continue
-            try:
-                out = _evaluate(self.onnx, node, consts, shapes)
+            weights = any(consts[i].floating and consts[i].size > 16 for i in inputs if i in consts)
+            try:  # weights are known by their shape; shapes, axes and scalars by value
+                out = None if weights else _evaluate(self.onnx, node, consts, shapes)
             except Exception:  # an odd constant subgraph is not worth failing the import
                 out = None
             if shape_only and out is None:
@@ -565,7 +583,7 @@ class _Reader:
                 continue
             if node.op_type == "Constant" and node.output[0] in consts:
                 const = consts[node.output[0]]
-                if const.value is None:  # a large Constant: by its shape only
+                if const.size > SMALL:  # a large Constant: by its shape only
                     elem = next(
                         (a.t.data_type for a in node.attribute if a.name == "value"),
                         onnx.TensorProto.FLOAT,
@@ -724,9 +742,12 @@ def _evaluate(
         return [np.array(math.prod(dims), dtype=np.int64)] if dims is not None else None
     if op == "ConstantOfShape":
         shape = consts[node.inputs[0]].value
-        if shape is None or math.prod(int(d) for d in shape.reshape(-1)) > SMALL:
-            return None
         fill = attrs.get("value")
+        floating = fill is None or fill.data_type in _FLOAT_TYPES
+        if shape is None or math.prod(int(d) for d in shape.reshape(-1)) > (
+            16 if floating else SMALL
+        ):
+            return None  # weights (the model zoo's stubs): by their shape
         fill_value = (
             onnx.numpy_helper.to_array(fill).reshape(-1)[0] if fill is not None else np.float32(0)
         )
@@ -1224,7 +1245,7 @@ def _fc_weight(node: _Node, graph: _Graph) -> tuple[int, int] | None:
 
 # --- step 3: node by node to layer entries ------------------------------------------------------
 
-_WEIGHT_SUFFIX = re.compile(r"[._/](?:weights?|kernel|w|W)(?:_\d+)?$")
+_WEIGHT_SUFFIX = re.compile(r"[._/](?:weights?|kernel|scale|gamma|w|W|s)(?:_\d+)?$")
 _ACT_HOSTS = {"conv", "dw", "pw", "fc", "add", "bn"}
 
 
@@ -1330,8 +1351,11 @@ class _Emitter:
             self.emit(node, entry, inputs, out)
 
     def held_params(self, node: _Node) -> int:
-        """Real-valued constants of more than one element read by an op convcost does not cost
-        (a PReLU slope, a LayerNorm scale): its parameters, each tensor once."""
+        """The weights of an op convcost does not cost (a PReLU slope, a LayerNorm scale, a
+        per-channel multiply): its real-valued constants of more than one element, each tensor
+        once. Only ops whose constants are weights: Resize's scales or Pad's pads are not."""
+        if node.op not in _WEIGHTED_OPS:
+            return 0
         total = 0
         for name in node.inputs:
             const = self.graph.consts.get(name)
@@ -1369,6 +1393,14 @@ class _Emitter:
                 self.weights.setdefault(self.graph.consts[tensor].root, name)
 
 
+_WEIGHTED_OPS = {
+    *("PRelu", "LayerNormalization", "InstanceNormalization", "GroupNormalization"),
+    *("Conv", "ConvTranspose", "Gemm", "MatMul", "Einsum", "LSTM", "GRU", "RNN"),
+    *("BatchNormalization", "Add", "Sub", "Mul", "Div"),
+}
+"""Ops whose real-valued constant inputs are weights."""
+
+
 class _Names:
     """Layer names from the file's node names, made readable and unique: an exporter's scope path
     ``/features/features.0/features.0.0/Conv`` → ``features.0.0``; an unnamed node takes its
@@ -1379,33 +1411,40 @@ class _Names:
         self.graph = graph
         self.used: set[str] = {"input"}
         self.counts: Counter[str] = Counter()
-        raws = [self.raw(n) for n in graph.nodes]
-        parts = [r.split("/") for r in raws]
-        multi = [p for p in parts if len(p) > 1]
-        self.drop = (
-            multi[0][0]
-            if len(multi) > 1 and len({p[0] for p in multi}) == 1 and len(multi) == len(parts)
-            else None
-        )
+        tensors = [r.split("/") for r, tensor in map(self.raw, graph.nodes) if tensor]
+        multi = [p for p in tensors if len(p) > 1]
+        # a scope every path-like tensor name starts with (Caffe2's gpu_0/) says nothing
+        self.drop = multi[0][0] if len(multi) > 1 and len({p[0] for p in multi}) == 1 else None
 
-    def raw(self, node: _Node) -> str:
-        if node.name:
-            return node.name.strip("/")
+    @staticmethod
+    def clean(parts: list[str], kind: str) -> str:
+        return re.sub(r"\s+", "_", ".".join(parts)).strip(".") or kind
+
+    def raw(self, node: _Node) -> tuple[str, bool]:
+        """The name to start from, and whether it is a tensor's (not the node's own)."""
+        generic = not node.name or re.fullmatch(rf"(?:n|node|{re.escape(node.op)})_?\d*", node.name)
+        if not generic:
+            return node.name.strip("/"), False
         if node.op in ("Conv", "Gemm", "MatMul", "BatchNormalization") and len(node.inputs) > 1:
             weight = node.inputs[1]
             if weight in self.graph.consts:
-                return _WEIGHT_SUFFIX.sub("", self.graph.consts[weight].root)
-        return node.outputs[0].strip("/") if node.outputs else ""
+                return _WEIGHT_SUFFIX.sub("", self.graph.consts[weight].root), True
+        if node.name:
+            return node.name, False
+        return (node.outputs[0].strip("/") if node.outputs else ""), True
 
     def take(self, node: _Node, kind: str) -> str:
-        parts = [p for p in self.raw(node).split("/") if p]
-        if self.drop is not None and len(parts) > 1 and parts[0] == self.drop:
+        raw, tensor = self.raw(node)
+        parts = [p for p in raw.split("/") if p]
+        if tensor and self.drop is not None and len(parts) > 1 and parts[0] == self.drop:
             parts = parts[1:]
         parts = [p for k, p in enumerate(parts) if not _prefix_of(p, parts[k + 1 :])]
+        full = self.clean(parts, kind)
         if len(parts) > 1 and re.fullmatch(rf"{re.escape(node.op)}(_\d+)?", parts[-1]):
-            parts = parts[:-1]
-        base = re.sub(r"\s+", "_", ".".join(parts)).strip(".") or kind
-        name = base
+            short = self.clean(parts[:-1], kind)
+            if short not in self.used:  # the scope alone, unless another op of it has it
+                full = short
+        base = name = full
         while name in self.used:
             self.counts[base] += 1
             name = f"{base}_{self.counts[base] + 1}"
@@ -1752,7 +1791,7 @@ def _pool(e: _Emitter, node: _Node) -> bool:
         return False
     out = g.image(node.outputs[0])
     if kernel == [h, w] and not any(pads) and out[:2] == (1, 1):
-        g.notes[f"a {node.op} over its whole input written as a global pool"] += 1
+        g.notes[f"{node.op} over its whole input written as a global pool"] += 1
         e.emit(node, {"type": "pool", "kind": kind, "global": True}, [x], node.outputs[0])
         return True
     entry: dict[str, Any] = {
