@@ -239,6 +239,8 @@ def _load(onnx: Any, path: str) -> Any:
         raise _fail(path, f"is not an ONNX model or is truncated ({reason})", what) from None
     if not model.HasField("graph") or not model.ir_version or not model.graph.node:
         raise _fail(path, "is not an ONNX model (no graph, IR version or nodes)", what)
+    if not model.opset_import or not model.graph.output:
+        raise _fail(path, "is not an ONNX model or is truncated (no opset or no outputs)", what)
     return model
 
 
@@ -276,6 +278,7 @@ class _Reader:
         shapes: dict[str, PartialDims] = {image: dims}
         known = self._infer(graph, image, dims, consts, {}, data_prop=False)
         shapes.update(known)
+        read = {i for node in nodes for i in node.inputs} | {o.name for o in graph.output}
         for attempt in range(4):
             folded = self._fold(nodes, consts, shapes)
             missing = [
@@ -283,7 +286,7 @@ class _Reader:
                 for node in nodes
                 if not self._is_const(node, consts)
                 for out in node.outputs
-                if out and not _full(shapes.get(out))
+                if out in read and not _full(shapes.get(out))
             ]
             if not missing or attempt == 3:
                 break
@@ -294,6 +297,13 @@ class _Reader:
         live = [node for node in nodes if not self._is_const(node, consts)]
         full = self._settle(live, shapes, consts)
         outputs = [o.name for o in graph.output]
+        made = {image, *consts, *(out for node in nodes for out in node.outputs)}
+        for name in outputs:
+            if name not in made:
+                raise self.fail(
+                    f"the output {name!r} is produced by no node (a truncated or damaged file?)",
+                    "expected a complete, valid ONNX graph",
+                )
         live = _alive(live, outputs)
         producer = _producer_name(model)
         description = f"imported from {Path(self.path).name}" + (
@@ -379,10 +389,12 @@ class _Reader:
             raise self.fail(f"input {value.name!r} has shape {_show(declared)}", allowed)
         pinned = list(declared)
         given = self.input_shape
+        nhwc = _nhwc(graph, value.name)
+        channel = 3 if nhwc else 1
         if given is not None:
             shape = [int(v) for v in given]
             if len(shape) == 2 and len(declared) == 4:
-                pinned[2:] = shape
+                pinned[2 - nhwc : 4 - nhwc] = shape  # H, W
             elif len(shape) == len(declared):
                 pinned = list(shape)
             else:
@@ -395,9 +407,10 @@ class _Reader:
                 raise self.fail(
                     f"the input shape {_show(shape)} has a size below 1", "give sizes ≥ 1"
                 )
-            if isinstance(declared[1], int) and pinned[1] != declared[1]:
+            if isinstance(declared[channel], int) and pinned[channel] != declared[channel]:
                 raise self.fail(
-                    f"the input shape has {pinned[1]} channels but input {value.name!r} takes {declared[1]}",
+                    f"the input shape has {pinned[channel]} channels but input {value.name!r} "
+                    f"takes {declared[channel]}",
                     "keep the model's channel count",
                 )
         if isinstance(pinned[0], str):
@@ -653,6 +666,16 @@ class _Reader:
         return full
 
 
+def _nhwc(graph: onnx.GraphProto, name: str) -> bool:
+    """An image input in N×H×W×C, read only by a Transpose to N×C×H×W (tf2onnx's exports)."""
+    readers = [node for node in graph.node if name in node.input]
+    return (
+        len(readers) == 1
+        and readers[0].op_type == "Transpose"
+        and [a.ints for a in readers[0].attribute if a.name == "perm"] == [[0, 3, 1, 2]]
+    )
+
+
 def _numpy() -> Any:
     import numpy
 
@@ -895,7 +918,15 @@ class _Index:
 
 def _rewrite(graph: _Graph) -> _Graph:
     """Apply the rewrites in turn; each returns the new node list."""
-    for rewrite in (_bypass, _activations, _caffe_scale, _shuffles, _pads, _flatten_into_fc):
+    for rewrite in (
+        _nhwc_input,
+        _bypass,
+        _activations,
+        _caffe_scale,
+        _shuffles,
+        _pads,
+        _flatten_into_fc,
+    ):
         graph.nodes = rewrite(graph, _Index(graph))
     return graph
 
@@ -916,6 +947,22 @@ def _rename(graph: _Graph, old: str, new: str, nodes: list[_Node]) -> None:
     for node in nodes:
         node.inputs = [new if i == old else i for i in node.inputs]
     graph.outputs = [new if o == old else o for o in graph.outputs]
+
+
+def _nhwc_input(graph: _Graph, index: _Index) -> list[_Node]:
+    """An N×H×W×C input read only by its Transpose to N×C×H×W: the spec's input is the
+    transposed tensor, an image of H×W with C channels."""
+    reader = index.only_reader(graph.input)
+    if (
+        reader is None
+        or reader.op != "Transpose"
+        or list(reader.attrs.get("perm", [])) != [0, 3, 1, 2]
+        or len(graph.dims[graph.input]) != 4
+    ):
+        return graph.nodes
+    graph.input = reader.outputs[0]
+    graph.notes["the input is N×H×W×C: read through its Transpose to N×C×H×W"] += 1
+    return [node for node in graph.nodes if node is not reader]
 
 
 def _bypass(graph: _Graph, index: _Index) -> list[_Node]:
@@ -1341,10 +1388,11 @@ class _Emitter:
         tally[0] += 1
         tally[1] += sum(g.elements(o) for o in produced)
         held = self.held_params(node)
-        for k, out in enumerate(produced):
+        used = [o for o in produced if o in self.index.readers or o in self.index.outputs]
+        for k, out in enumerate(used):
             entry: dict[str, Any] = {"type": "other", "op": node.op}
             shape = list(g.image(out))
-            if len(inputs) > 1 or len(produced) > 1 or shape != list(g.image(inputs[0])):
+            if len(inputs) > 1 or len(used) > 1 or shape != list(g.image(inputs[0])):
                 entry["output"] = shape
             if held and k == 0:
                 entry["params"] = held

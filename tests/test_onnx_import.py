@@ -805,3 +805,27 @@ def test_imported_is_plain_data() -> None:
     assert (
         result.spec["description"] == "imported from light_squeezenet.onnx (onnx-caffe2, opset 9)"
     )
+
+
+def test_an_nhwc_input_read_through_its_transpose(tmp_path: Path) -> None:
+    """tf2onnx's exports: N×H×W×C in, a Transpose to N×C×H×W first."""
+    nodes = [
+        helper.make_node("Transpose", ["x"], ["t"], perm=[0, 3, 1, 2]),
+        conv("t", "w", "y", kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_UPPER"),
+    ]
+    path = save(tmp_path, nodes, [weight("w", 8, 3, 3, 3)], shape=["N", "H", "W", 3])
+    result = import_onnx(path, input_shape=(64, 48))
+    assert result.spec["input"] == {"size": [64, 48], "channels": 3}
+    assert strip(result.spec["layers"]) == [
+        {
+            "type": "conv",
+            "kernel_size": 3,
+            "filters": 8,
+            "stride": 2,
+            "padding": [0, 0, 1, 1],
+            "bias": False,
+            "bn": False,
+            "act": "none",
+        }
+    ]
+    assert "the input is N×H×W×C: read through its Transpose to N×C×H×W" in result.notes
