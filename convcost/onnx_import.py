@@ -1387,7 +1387,7 @@ class _Emitter:
         tally = self.uncosted.setdefault(node.op, [0, 0])
         tally[0] += 1
         tally[1] += sum(g.elements(o) for o in produced)
-        held = self.held_params(node)
+        held = self.held_weights(node)
         used = [o for o in produced if o in self.index.readers or o in self.index.outputs]
         for k, out in enumerate(used):
             entry: dict[str, Any] = {"type": "other", "op": node.op}
@@ -1395,29 +1395,29 @@ class _Emitter:
             if len(inputs) > 1 or len(used) > 1 or shape != list(g.image(inputs[0])):
                 entry["output"] = shape
             if held and k == 0:
-                entry["params"] = held
+                entry["params"] = sum(g.consts[w].size for w in held)
+                g.notes[
+                    "an op convcost does not cost holds weights: written as `params` of its "
+                    "`other` layer"
+                ] += 1
             self.emit(node, entry, inputs, out)
+            if k == 0:
+                self.own(out, *held)
 
-    def held_params(self, node: _Node) -> int:
+    def held_weights(self, node: _Node) -> list[str]:
         """The weights of an op convcost does not cost (a PReLU slope, a LayerNorm scale, a
-        per-channel multiply): its real-valued constants of more than one element, each tensor
-        once. Only ops whose constants are weights: Resize's scales or Pad's pads are not."""
+        per-channel multiply): its real-valued constants of more than one element not already
+        counted. Only ops whose constants are weights: Resize's scales or Pad's pads are not."""
         if node.op not in _WEIGHTED_OPS:
-            return 0
-        total = 0
+            return []
+        held: dict[str, str] = {}
         for name in node.inputs:
             const = self.graph.consts.get(name)
             if const is None or not const.floating or const.size <= 1:
                 continue
-            if const.root in self.weights:
-                continue
-            self.weights[const.root] = node.name or node.op
-            total += const.size
-        if total:
-            self.graph.notes[
-                "an op convcost does not cost holds parameters: written as `params` of its `other` layer"
-            ] += 1
-        return total
+            if const.root not in self.weights:
+                held.setdefault(const.root, name)
+        return list(held.values())
 
     def shared(self, entry: dict[str, Any], weight: str, bias: str | None) -> None:
         """A layer whose weight tensor an earlier layer already holds gets ``shares: NAME``:
@@ -1429,10 +1429,8 @@ class _Emitter:
         entry["shares"] = owner
         g.notes["weights used by several layers: counted once, at the first (`shares`)"] += 1
         bias_owner = self.weights.get(g.consts[bias].root) if bias in g.consts else None
-        if (bias is not None and bias_owner is None) or (
-            bias is None and self.by_name.get(owner, {}).get("bias")
-        ):
-            g.notes["a layer shares its weights but not its bias; `shares` covers both"] += 1
+        if bias is not None and bias_owner is None:
+            g.notes["a layer shares its weights but not its bias: its bias is left uncounted"] += 1
 
     def own(self, output: str, *tensors: str | None) -> None:
         name = self.made[output]

@@ -57,8 +57,8 @@ def walk(spec: dict[str, Any]) -> tuple[int, int, dict[str, HWC]]:
             ow = _side(iw, k[1], s[1], left, right, d[1])
             weights = k[0] * k[1] * (c // g) * n
             macs += weights * oh * ow
-            params += 0 if shared else weights + (n if layer["bias"] else 0)
-            params += 2 * n if layer["bn"] else 0
+            own = weights + (n if layer["bias"] else 0) + (2 * n if layer["bn"] else 0)
+            params += 0 if shared else own  # `shares`: all of its parameters are counted there
             out = (oh, ow, n)
         elif kind == "fc":
             units = layer["units"]

@@ -829,3 +829,203 @@ def test_an_nhwc_input_read_through_its_transpose(tmp_path: Path) -> None:
         }
     ]
     assert "the input is N×H×W×C: read through its Transpose to N×C×H×W" in result.notes
+
+
+def test_fc_forms_gemm_matmul_and_a_bias_add(tmp_path: Path) -> None:
+    nodes = [
+        helper.make_node("GlobalAveragePool", ["x"], ["p"]),
+        helper.make_node("Flatten", ["p"], ["f"]),
+        helper.make_node("Gemm", ["f", "w1"], ["a"]),  # transB=0: weights are (in, out)
+        helper.make_node("Relu", ["a"], ["r"]),
+        helper.make_node("BatchNormalization", ["r", "s", "b", "m", "v"], ["n"]),
+        helper.make_node("MatMul", ["n", "w2"], ["mm"]),
+        helper.make_node("Add", ["mm", "b2"], ["g"]),
+        helper.make_node("Gemm", ["g", "w3", "b3"], ["y"], transB=1, beta=0.0),
+    ]
+    inits = [
+        weight("w1", 8, 6),
+        *(weight(n, 6) for n in "sbmv"),
+        weight("w2", 6, 5),
+        weight("b2", 5),
+    ]
+    inits += [weight("w3", 4, 5), weight("b3", 4)]
+    layers = strip(layers_of(save(tmp_path, nodes, inits)))
+    assert layers == [
+        {"type": "pool", "kind": "avg", "global": True},
+        {"type": "fc", "units": 6, "bias": False, "act": "relu"},
+        {"type": "bn", "act": "none"},  # BatchNorm1d after an fc: a layer of its own
+        {"type": "fc", "units": 5, "bias": True, "act": "none"},
+        {"type": "fc", "units": 4, "bias": False, "act": "none"},  # beta = 0: no bias
+    ]
+
+
+def test_matmul_on_tokens_is_not_an_fc(tmp_path: Path) -> None:
+    np = _np()
+    nodes = [
+        helper.make_node("Reshape", ["x", "tokens"], ["t"]),
+        helper.make_node("MatMul", ["t", "w"], ["y"]),
+    ]
+    inits = [
+        numpy_helper.from_array(np.array([1, 8, 256], dtype="int64"), "tokens"),
+        weight("w", 256, 4),
+    ]
+    result = import_onnx(save(tmp_path, nodes, inits))
+    assert [
+        (layer["type"], layer.get("op"), layer.get("params")) for layer in result.spec["layers"]
+    ] == [
+        ("other", "Reshape", None),
+        ("other", "MatMul", 1024),
+    ]
+    assert any("rank above 2" in note for note in result.notes)
+
+
+def test_sum_of_three_dilation_depth_multiplier_and_conv_bias_add(tmp_path: Path) -> None:
+    nodes = [
+        conv("x", "wa", "a", kernel_shape=[3, 3], pads=[2, 2, 2, 2], dilations=[2, 2]),
+        conv(
+            "x", "wb", "b", kernel_shape=[3, 3], pads=[1, 1, 1, 1], group=8
+        ),  # 2 filters per channel
+        conv("x", "wc", "c0"),
+        helper.make_node("Add", ["c0", "bias"], ["c"]),
+        helper.make_node("Sum", ["a", "b", "c"], ["s"]),
+        helper.make_node("Relu", ["s"], ["y"]),
+    ]
+    inits = [
+        weight("wa", 16, 8, 3, 3),
+        weight("wb", 16, 1, 3, 3),
+        weight("wc", 16, 8, 1, 1),
+        weight("bias", 16, 1, 1),
+    ]
+    layers = layers_of(save(tmp_path, nodes, inits))
+    assert strip(layers) == [
+        {
+            "type": "conv",
+            "kernel_size": 3,
+            "filters": 16,
+            "stride": 1,
+            "padding": 2,
+            "dilation": 2,
+            "bias": False,
+            "bn": False,
+            "act": "none",
+        },
+        {
+            "type": "conv",
+            "from": "input",
+            "kernel_size": 3,
+            "filters": 16,
+            "stride": 1,
+            "padding": 1,
+            "groups": 8,
+            "bias": False,
+            "bn": False,
+            "act": "none",
+        },
+        {"type": "pw", "from": "input", "filters": 16, "bias": True, "bn": False, "act": "none"},
+        {"type": "add", "from": [layer["name"] for layer in layers[:3]], "act": "relu"},
+    ]
+
+
+def test_batchnorm_after_an_activation_and_odd_activations(tmp_path: Path) -> None:
+    norm, p = bn("r", "n", 8, "bn")
+    nodes = [
+        conv("x", "w", "c"),
+        helper.make_node("Relu", ["c"], ["r"]),
+        norm,
+        helper.make_node("Clip", ["n", "lo", "hi"], ["k"]),
+        helper.make_node("HardSigmoid", ["k"], ["y"]),
+    ]
+    inits = [weight("w", 8, 8, 1, 1), *p, scalar("lo", -1), scalar("hi", 1)]
+    result = import_onnx(save(tmp_path, nodes, inits))
+    assert strip(result.spec["layers"]) == [
+        {"type": "pw", "filters": 8, "bias": False, "bn": False, "act": "relu"},
+        {"type": "bn", "act": "none"},
+        {"type": "other", "op": "Clip"},
+        {"type": "act", "kind": "hardsigmoid"},
+    ]
+    assert any("HardSigmoid with alpha 0.2" in note for note in result.notes)
+
+
+def test_quantized_weights_through_dequantize_linear(tmp_path: Path) -> None:
+    np = _np()
+    nodes = [
+        helper.make_node("DequantizeLinear", ["wq", "scale", "zero"], ["w"]),
+        conv("x", "w", "y", kernel_shape=[3, 3]),
+    ]
+    inits = [
+        numpy_helper.from_array(np.ones((4, 8, 3, 3), dtype="int8"), "wq"),
+        scalar("scale", 0.1),
+        numpy_helper.from_array(np.array(0, dtype="int8"), "zero"),
+    ]
+    result = import_onnx(save(tmp_path, nodes, inits))
+    assert strip(result.spec["layers"]) == [
+        {
+            "type": "conv",
+            "kernel_size": 3,
+            "filters": 4,
+            "stride": 1,
+            "padding": 0,
+            "bias": False,
+            "bn": False,
+            "act": "none",
+        }
+    ]
+
+
+def test_an_op_of_an_unknown_domain_keeps_its_input_shape_with_a_note(tmp_path: Path) -> None:
+    nodes = [
+        helper.make_node("FancyNorm", ["x"], ["f"], domain="com.example"),
+        conv("f", "w", "y"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", FLOAT, [1, 8, 4, 4])],
+        [helper.make_tensor_value_info("y", FLOAT, None)],
+        [weight("w", 8, 8, 1, 1)],
+    )
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.example", 1)]
+    )
+    path = tmp_path / "custom.onnx"
+    onnx.save(model, str(path))
+    result = import_onnx(path)
+    assert strip(result.spec["layers"])[0] == {"type": "other", "op": "FancyNorm"}
+    assert "the output shape of FancyNorm is unknown: taken as its input's" in result.notes
+
+
+def test_local_functions_are_inlined(tmp_path: Path) -> None:
+    body = [helper.make_node("Conv", ["a", "k"], ["b"]), helper.make_node("Relu", ["b"], ["c"])]
+    function = helper.make_function(
+        "local", "ConvRelu", ["a", "k"], ["c"], body, [helper.make_opsetid("", 17)]
+    )
+    graph = helper.make_graph(
+        [helper.make_node("ConvRelu", ["x", "w"], ["y"], domain="local")],
+        "g",
+        [helper.make_tensor_value_info("x", FLOAT, [1, 8, 4, 4])],
+        [helper.make_tensor_value_info("y", FLOAT, None)],
+        [weight("w", 8, 8, 1, 1)],
+    )
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("local", 1)]
+    model = helper.make_model(graph, opset_imports=opsets, functions=[function])
+    path = tmp_path / "functions.onnx"
+    onnx.save(model, str(path))
+    assert strip(layers_of(path)) == [
+        {"type": "pw", "filters": 8, "bias": False, "bn": False, "act": "relu"}
+    ]
+
+
+def test_long_mappings_nest_and_lists_of_layers_stay_one_per_line() -> None:
+    import yaml
+
+    from convcost.spec_yaml import spec_to_yaml
+
+    spec = {
+        "name": "n",
+        "blocks": {"b": {"params": {"c": None}, "layers": [{"type": "pw", "filters": "$c"}]}},
+        "input": {"size": [224, 160], "channels": 3},
+        "layers": [{"type": "b", "c": 8, "name": "x" * 120}],
+    }
+    text = spec_to_yaml(spec)
+    assert yaml.safe_load(text) == spec
+    assert "  - {type: b, c: 8, name: " + "x" * 120 + "}" in text.splitlines()
