@@ -988,8 +988,10 @@ def _bypass(graph: _Graph, index: _Index) -> list[_Node]:
     return kept
 
 
-def _act(x: str, y: str, kind: str, name: str) -> _Node:
-    return _Node("@act", [x], [y], {"kind": kind}, name)
+def _act(x: str, y: str, kind: str, named: _Node) -> _Node:
+    """One activation node, named as the file's node ``named`` was (``@op`` keeps its op type,
+    which the layer's name drops)."""
+    return _Node("@act", [x], [y], {"kind": kind, "@op": named.op}, named.name)
 
 
 def _clip_bounds(node: _Node, graph: _Graph) -> tuple[float | None, float | None]:
@@ -1073,11 +1075,11 @@ def _activations(graph: _Graph, index: _Index) -> list[_Node]:
                     continue
                 sig = index.made_by(gate, "Sigmoid")
                 if sig is not None and sig.inputs[0] == x and free(sig, node):
-                    take([sig, node], node, _act(x, out, "swish", node.name or sig.name))
+                    take([sig, node], node, _act(x, out, "swish", node if node.name else sig))
                     return
                 found = hardsigmoid_of(gate)
                 if found is not None and found[0] == x and free(node, *found[1]):
-                    take([*found[1], node], node, _act(x, out, "hardswish", node.name))
+                    take([*found[1], node], node, _act(x, out, "hardswish", node))
                     return
         if node.op in ("Div", "Mul"):
             inner = _const_is(graph, node, 6.0 if node.op == "Div" else 1 / 6)
@@ -1095,7 +1097,7 @@ def _activations(graph: _Graph, index: _Index) -> list[_Node]:
                     and index.only_reader(r) is product
                     and free(node, product, *found[1])
                 ):
-                    take([*found[1], product, node], node, _act(x, out, "hardswish", node.name))
+                    take([*found[1], product, node], node, _act(x, out, "hardswish", node))
                     return
 
     # the longest patterns first: a hardswish contains a hardsigmoid, which contains a relu6
@@ -1105,11 +1107,11 @@ def _activations(graph: _Graph, index: _Index) -> list[_Node]:
         if node.op in ("Div", "Mul") and free(node):
             found = hardsigmoid_of(node.outputs[0])
             if found is not None and free(*found[1]):
-                take(found[1], node, _act(found[0], node.outputs[0], "hardsigmoid", node.name))
+                take(found[1], node, _act(found[0], node.outputs[0], "hardsigmoid", node))
     for node in graph.nodes:
         kind = _simple_act(node, graph) if free(node) else None
         if kind is not None:
-            take([node], node, _act(node.inputs[0], node.outputs[0], kind, node.name))
+            take([node], node, _act(node.inputs[0], node.outputs[0], kind, node))
     return _replace(graph.nodes, removed, added)
 
 
@@ -1198,7 +1200,11 @@ def _shuffles(graph: _Graph, index: _Index) -> list[_Node]:
         groups = split[1]
         removed += [node, transpose]
         added[id(back)] = _Node(
-            "@shuffle", [node.inputs[0]], back.outputs, {"groups": groups}, node.name
+            "@shuffle",
+            [node.inputs[0]],
+            back.outputs,
+            {"groups": groups, "@op": node.op},
+            node.name,
         )
     return _replace(graph.nodes, removed, added)
 
@@ -1468,7 +1474,8 @@ class _Names:
 
     def raw(self, node: _Node) -> tuple[str, bool]:
         """The name to start from, and whether it is a tensor's (not the node's own)."""
-        generic = not node.name or re.fullmatch(rf"(?:n|node|{re.escape(node.op)})_?\d*", node.name)
+        op = re.escape(node.attrs.get("@op", node.op))
+        generic = not node.name or re.fullmatch(rf"(?:n|node|{op})_?\d*", node.name)
         if not generic:
             return node.name.strip("/"), False
         if node.op in ("Conv", "Gemm", "MatMul", "BatchNormalization") and len(node.inputs) > 1:
@@ -1486,7 +1493,8 @@ class _Names:
             parts = parts[1:]
         parts = [p for k, p in enumerate(parts) if not _prefix_of(p, parts[k + 1 :])]
         full = self.clean(parts, kind)
-        if len(parts) > 1 and re.fullmatch(rf"{re.escape(node.op)}(_\d+)?", parts[-1]):
+        op = re.escape(node.attrs.get("@op", node.op))
+        if len(parts) > 1 and re.fullmatch(rf"{op}(_\d+)?", parts[-1]):
             short = self.clean(parts[:-1], kind)
             if short not in self.used:  # the scope alone, unless another op of it has it
                 full = short

@@ -1029,3 +1029,17 @@ def test_long_mappings_nest_and_lists_of_layers_stay_one_per_line() -> None:
     text = spec_to_yaml(spec)
     assert yaml.safe_load(text) == spec
     assert "  - {type: b, c: 8, name: " + "x" * 120 + "}" in text.splitlines()
+
+
+def test_a_standalone_activation_is_named_by_its_scope(tmp_path: Path) -> None:
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["a"], name="/block/conv/Conv"),
+        helper.make_node("Relu", ["a"], ["b"], name="/block/act/Relu"),
+        helper.make_node("Add", ["a", "b"], ["y"], name="/block/Add"),
+    ]
+    layers = layers_of(save(tmp_path, nodes, [weight("w", 8, 8, 1, 1)]))
+    assert [(layer["type"], layer["name"]) for layer in layers] == [
+        ("pw", "block.conv"),
+        ("act", "block.act"),
+        ("add", "block"),
+    ]
