@@ -44,6 +44,9 @@ def test_cost_imports_nothing_of_ours() -> None:
         ("rich", {"render/table.py", "render/memory_table.py"}),
         ("pydantic", {"spec.py", "load.py", "cli.py"}),
         ("yaml", {"load.py"}),
+        ("onnx", {"onnx_import.py"}),
+        ("numpy", {"onnx_import.py"}),
+        ("google", {"onnx_import.py"}),
     ],
 )
 def test_heavy_imports_stay_in_their_layer(library: str, allowed: set[str]) -> None:
@@ -55,7 +58,7 @@ def test_heavy_imports_stay_in_their_layer(library: str, allowed: set[str]) -> N
     assert users <= allowed, users - allowed
 
 
-HEAVY = ("rich", "pydantic", "yaml", "matplotlib", "torch")
+HEAVY = ("rich", "pydantic", "yaml", "matplotlib", "torch", "onnx", "numpy", "convcost.onnx_import")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,87 @@
+"""Reading an ONNX file: convcost's import against `import onnx` alone and onnx-tool's profile.
+
+Run by hand, not part of the tests, with the Python of the environment convcost is installed in
+(with the onnx extra; onnx-tool is measured only if it is installed):
+
+    .venv/bin/python bench/onnx_read.py [MODEL.onnx ...] [--repeats 15]
+
+Without a path it reads the model zoo's light_resnet50.onnx from the onnx wheel. Each round runs
+every command once in a fresh interpreter, rotating which goes first; medians are printed with
+each command's ratio to `python -c "import onnx"` measured in the same run, and convcost's ratio
+to onnx-tool's. Target (issue 10): faster than onnx-tool's profile of the same file.
+
+The children run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as in a user's
+install: onnx's modules come compiled in its wheel, convcost's would otherwise be compiled from
+source at every start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CONVCOST = "import sys; from convcost.onnx_import import import_onnx; import_onnx(sys.argv[1])"
+CONVCOST_YAML = (
+    "import sys; from convcost.onnx_import import import_onnx; import_onnx(sys.argv[1]).to_yaml()"
+)
+ONNX_TOOL = "import sys, onnx_tool; onnx_tool.model_profile(sys.argv[1])"
+
+
+def commands(model: str) -> dict[str, list[str]]:
+    py = [sys.executable, "-c"]
+    cmds = {
+        'python -c "import onnx"': [*py, "import onnx"],
+        "convcost: import_onnx": [*py, CONVCOST, model],
+        "convcost: import_onnx + YAML": [*py, CONVCOST_YAML, model],
+    }
+    if importlib.util.find_spec("onnx_tool") is not None:
+        cmds["onnx-tool: model_profile"] = [*py, ONNX_TOOL, model]
+    return cmds
+
+
+def measure(cmds: dict[str, list[str]], repeats: int) -> dict[str, list[float]]:
+    names = list(cmds)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    times: dict[str, list[float]] = {n: [] for n in names}
+    for n in names:  # warm the file and bytecode caches once, untimed
+        subprocess.run(cmds[n], capture_output=True, check=True, env=env)
+    for r in range(repeats):
+        for n in names[r % len(names) :] + names[: r % len(names)]:
+            start = time.perf_counter()
+            subprocess.run(cmds[n], capture_output=True, check=True, env=env)
+            times[n].append(time.perf_counter() - start)
+    return times
+
+
+def main() -> int:
+    import onnx
+
+    light = Path(onnx.__file__).parent / "backend/test/data/light/light_resnet50.onnx"
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("models", nargs="*", default=[str(light)], help="ONNX files")
+    ap.add_argument("--repeats", type=int, default=15, help="rounds (medians are printed)")
+    args = ap.parse_args()
+    for model in args.models:
+        cmds = commands(model)
+        times = measure(cmds, args.repeats)
+        base_name = next(iter(cmds))
+        base = statistics.median(times[base_name])
+        print(f"{Path(model).name}: median of {args.repeats} alternating rounds")
+        for name, runs in times.items():
+            med = statistics.median(runs)
+            print(f"  {name:<32}{med * 1000:8.1f} ms  {med / base:5.2f}× import onnx")
+        if "onnx-tool: model_profile" in times:
+            ours = statistics.median(times["convcost: import_onnx"])
+            theirs = statistics.median(times["onnx-tool: model_profile"])
+            print(f"  convcost / onnx-tool = {ours / theirs:.2f} (target < 1)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
