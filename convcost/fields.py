@@ -181,10 +181,11 @@ def parse_rate(value: Any) -> float:
     return number
 
 
-CONV_ATTRS: dict[str, Any] = {"bias": None, "bn": None, "act": None}
+CONV_ATTRS: dict[str, Any] = {"bias": None, "bn": None, "act": None, "shares": None}
 """What follows a convolution, as the network has it: a bias, a BatchNorm, an activation. Unset
 (None): BatchNorm exactly when the counting flags count it, a bias exactly when no BatchNorm
-follows, no activation."""
+follows, no activation. ``shares``: the name of an earlier layer whose weights this one uses
+(its mult-adds count, its parameters were counted there)."""
 
 LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
     "conv": {
@@ -233,7 +234,7 @@ LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
         "global": False,
         "output": None,
     },
-    "fc": {"units": None, "scale": "never", "bias": None, "act": None},
+    "fc": {"units": None, "scale": "never", "bias": None, "act": None, "shares": None},
     "se": {
         "reduce": 4,
         "squeeze": None,
@@ -249,7 +250,7 @@ LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
     "shuffle": {"groups": 2},
     "bn": {"act": None},
     "act": {"kind": None},
-    "other": {"op": None, "output": None},
+    "other": {"op": None, "output": None, "params": 0},
 }
 """Defaults of every layer type's optional fields: the pydantic models and the engine read this
 one table. ``None`` where a field is required (``act``'s kind, ``other``'s op) or unset."""

@@ -97,6 +97,10 @@ class Node(NamedTuple):
     """An ``other`` node's operation (as an importer found it)."""
     role: str = ""
     """What the node is within its composite layer (``exp``, ``dw``, ``proj``, ``se``, ...)."""
+    shares: int | None = None
+    """The node whose weights this one uses: its mult-adds count, its parameters do not."""
+    held: int = 0
+    """Parameters of an ``other`` node (weights of an operation convcost does not cost)."""
 
 
 class Graph(NamedTuple):
@@ -495,7 +499,18 @@ class _Compiler:
             "bias": self.value(e, "bias", fields.parse_optional_bool),
             "bn": self.value(e, "bn", fields.parse_optional_bool),
             "act": self.value(e, "act", fields.parse_optional_activation),
+            "shares": self.owner(e),
         }
+
+    def owner(self, e: _Entry) -> int | None:
+        """The earlier layer named by ``shares`` (whose weights this layer uses)."""
+        name = e.data.get("shares")
+        if name is None:
+            return None
+        (index,) = self.resolve(name, e.scope, (*e.path, "shares"), e.where)
+        if index == INPUT:
+            raise self.fail((*e.path, "shares"), f"{e.where}: shares: names a layer, not the input")
+        return index
 
     def window(
         self, e: _Entry, kernel_key: str = "kernel_size", stride_key: str = "stride"
@@ -768,6 +783,7 @@ def _fc(c: _Compiler, e: _Entry, inputs: tuple[int, ...]) -> int:
         scale=c.value(e, "scale", _scale),
         bias=c.value(e, "bias", fields.parse_optional_bool),
         act=c.value(e, "act", fields.parse_optional_activation),
+        shares=c.owner(e),
     )
     return c.add(e, node, inputs)
 
@@ -823,7 +839,9 @@ def _other(c: _Compiler, e: _Entry, inputs: tuple[int, ...]) -> int:
             (*e.path, "op"), f"{e.where}: op: missing, it names the operation (e.g. Resize)"
         )
     output = c.value(e, "output", _optional_shape)
-    return c.add(e, Node("other", e.name, e.block, e.where, op=op, output=output), inputs)
+    held = c.value(e, "params", lambda v: fields.parse_int(v, 0, "an integer >= 0"))
+    node = Node("other", e.name, e.block, e.where, op=op, output=output, held=held)
+    return c.add(e, node, inputs)
 
 
 def _scale(value: Any) -> str:

@@ -278,7 +278,7 @@ def _channels_shuffle(
 def _channels_other(
     p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
 ) -> ChannelPart:
-    return ChannelPart(p.output[2] if p.output else cs[0], 1, 0, 0)
+    return ChannelPart(p.output[2] if p.output else cs[0], 1, 0, p.held)
 
 
 def output_hw(
@@ -383,7 +383,10 @@ _STEPS: dict[str, tuple[ChannelStep, SpatialStep]] = {
 def channel_part(
     p: Node, cs: Sequence[int], wide: Widening, channels_of: ChannelsOf
 ) -> ChannelPart:
-    return _STEPS[p.kind][0](p, cs, wide, channels_of)
+    part = _STEPS[p.kind][0](p, cs, wide, channels_of)
+    if p.shares is not None:  # its weights are another layer's: counted there, once
+        return part._replace(params=0, area_params=0)
+    return part
 
 
 def spatial_part(p: Node, hws: Sequence[Pair]) -> SpatialPart:

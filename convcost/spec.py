@@ -206,10 +206,14 @@ class _NetLayer(_Model):
     )
 
 
+_SHARES = "an earlier layer whose weights this one uses: its mult-adds count, its params not"
+
+
 class _ConvAttrs(_NetLayer):
     bias: TOptBool = Field(None, description="a bias (unset: exactly when no BatchNorm follows)")
     bn: TOptBool = Field(None, description="BatchNorm follows (unset: as the counting flags say)")
     act: TOptAct = Field(None, description="the activation that follows")
+    shares: str | None = Field(None, description=_SHARES)
 
 
 class ConvLayer(_ConvAttrs):
@@ -400,6 +404,7 @@ class FcLayer(_NetLayer):
     scale: ScaleRule = _D["fc"]["scale"]
     bias: TOptBool = Field(None, description="a bias (unset: yes; counted with --bias)")
     act: TOptAct = None
+    shares: str | None = Field(None, description=_SHARES)
 
 
 class AddLayer(_NetLayer):
@@ -457,6 +462,7 @@ class OtherLayer(_NetLayer):
     type: Literal["other"]
     op: str = Field(min_length=1, description="what it is (e.g. Resize)")
     output: list[int] | None = Field(None, description="its fixed output shape [H, W, C]")
+    params: TIndex = Field(0, description="weights it holds (counted as parameters)")
 
 
 class BlockCall(_Model):

@@ -1,7 +1,8 @@
 """A small, independent reading of docs/graph-format.md: walk a graph spec (plain data, as the
 ONNX importer writes it) and count mult-adds and parameters under torchvision's convention
-(biases counted, BatchNorm 2 per channel). A stand-in for the engine, written from the format's
-table alone, so the importer's output can be checked before the engine costs it."""
+(biases counted, BatchNorm 2 per channel). Written from the format's table alone, before the
+engine existed; now every walk is also costed by the engine (validated as a user's YAML would be),
+which must agree on the totals and on every layer's output shape."""
 
 from __future__ import annotations
 
@@ -104,7 +105,24 @@ def walk(spec: dict[str, Any]) -> tuple[int, int, dict[str, HWC]]:
             raise AssertionError(f"unknown layer type {kind}")
         shapes[layer["name"]] = out
         previous = layer["name"]
+    engine = engine_count(spec)
+    assert engine[:2] == (macs, params), (engine[:2], (macs, params))
+    assert all(engine[2][name] == shape for name, shape in shapes.items() if name in engine[2])
     return macs, params, shapes
+
+
+def engine_count(spec: dict[str, Any]) -> tuple[int, int, dict[str, HWC]]:
+    """The engine's count of a spec, validated first exactly as a YAML file would be."""
+    from convcost.graph import compile_graph
+    from convcost.load import Source, validate
+    from convcost.network import Conventions, Variant, evaluate
+    from convcost.spec import NetworkSpec
+
+    full = {"name": "imported", "classes": 1000, **spec}
+    graph = compile_graph(validate(NetworkSpec, full, Source("spec")).normalized())
+    rows = evaluate(graph, Variant(), Conventions(bias=True, bn_params=2))
+    shapes = {row.name: row.output for row in rows}
+    return sum(r.cost.macs for r in rows), sum(r.cost.params for r in rows), shapes
 
 
 def elements(shape: HWC) -> int:
