@@ -128,6 +128,44 @@ AS = typer.Option(
 )
 
 
+INPUT_SHAPE = typer.Option(
+    None,
+    "--input-shape",
+    metavar="NxCxHxW",
+    help="ONNX files: pin the model's input, N×C×H×W or H×W (dynamic batch, sizes); default the "
+    "file's shape, or --resolution.",
+)
+STRICT = typer.Option(
+    False,
+    "--strict",
+    help="Refuse a network with operations convcost does not cost (instead of listing them and "
+    "calling the total a lower bound).",
+)
+
+
+def _input_shape(value: str | None) -> tuple[int, ...] | None:
+    """1x3x224x224 or 224x224."""
+    if value is None:
+        return None
+    parts = value.lower().replace("×", "x").split("x")
+    if len(parts) not in (2, 4) or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
+        raise SpecError(
+            f"--input-shape: {value!r} is not allowed: must be N×C×H×W or H×W of positive "
+            "integers (e.g. 1x3x224x224)"
+        )
+    return tuple(int(p) for p in parts)
+
+
+def _graph(name: str, input_shape: str | None, resolution: str | None = None) -> Graph:
+    """The network to cost; an ONNX file's input is pinned by --input-shape, or by --resolution."""
+    from convcost.load import is_onnx, load_network
+
+    shape = _input_shape(input_shape)
+    if shape is None and resolution is not None and is_onnx(name):
+        shape = _pair("--resolution", resolution)
+    return load_network(name, shape)
+
+
 class Dtype(str, Enum):
     float32 = "float32"
     float16 = "float16"
@@ -356,7 +394,9 @@ def _list_models() -> None:
 @app.command()
 def model(
     name: str | None = typer.Argument(
-        None, help="A built-in network (see --list) or a YAML network spec; - reads stdin."
+        None,
+        help="A built-in network (see --list), a YAML network spec (- reads stdin) or an ONNX "
+        "model file (the onnx extra).",
     ),
     list_models: bool = typer.Option(False, "--list", help="List the built-in networks and exit."),
     alpha: float = ALPHA,
@@ -378,6 +418,8 @@ def model(
     memory: bool = MEMORY,
     dtype: Dtype | None = DTYPE,
     device: str | None = DEVICE,
+    input_shape: str | None = INPUT_SHAPE,
+    strict: bool = STRICT,
     fmt: Format = FORMAT,
     json_flag: bool = JSON,
     exact: bool = EXACT,
@@ -391,7 +433,6 @@ def model(
         raise SpecError(
             "NAME: missing; give a built-in network (convcost model --list) or a YAML file"
         )
-    from convcost.load import load_network
     from convcost.presets import resolve
     from convcost.report import Size, analyze_network
 
@@ -400,7 +441,8 @@ def model(
         preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
     )
     size = Size(alpha, rho, _pair("--resolution", resolution), classes, min_channels)
-    report = analyze_network(load_network(name), size, conventions, as_.value if as_ else None)
+    graph = _graph(name, input_shape, resolution)
+    report = analyze_network(graph, size, conventions, as_.value if as_ else None, strict)
     options = _memory_options(memory, dtype, device)
     if options is None:
         return emit(report, out, exact)
@@ -452,11 +494,10 @@ PLOT = typer.Option(
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
-def _network(name: str, as_: Conversion | None) -> Graph:
-    from convcost.load import load_network
+def _network(name: str, as_: Conversion | None, input_shape: str | None = None) -> Graph:
     from convcost.network import convert
 
-    graph = load_network(name)
+    graph = _graph(name, input_shape)
     if as_ is None:
         return graph
     return convert(graph, as_.value)._replace(name=f"{graph.name} as {as_.value}")
@@ -528,6 +569,7 @@ def sweep(
     flops: bool = FLOPS,
     as_: Conversion | None = AS,
     plot: str | None = PLOT,
+    input_shape: str | None = INPUT_SHAPE,
     fmt: Format = FORMAT,
     json_flag: bool = JSON,
     exact: bool = EXACT,
@@ -539,7 +581,7 @@ def sweep(
 
     out = _format(fmt, json_flag)
     grid = sweeping.parse_grid(alpha, resolution, rho)
-    figure, graph = _plot_path(plot), _network(name, as_)
+    figure, graph = _plot_path(plot), _network(name, as_, input_shape)
     conventions, classes, min_channels = resolve(
         preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
     )
@@ -579,6 +621,7 @@ def fit(
     flops: bool = FLOPS,
     as_: Conversion | None = AS,
     plot: str | None = PLOT,
+    input_shape: str | None = INPUT_SHAPE,
     fmt: Format = FORMAT,
     json_flag: bool = JSON,
     exact: bool = EXACT,
@@ -601,13 +644,52 @@ def fit(
     grid = sweeping.restrict(
         grid, None if min_alpha is None else exactly(min_alpha), min_resolution
     )
-    figure, graph = _plot_path(plot), _network(name, as_)
+    figure, graph = _plot_path(plot), _network(name, as_, input_shape)
     conventions, classes, min_channels = resolve(
         preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
     )
     with _progress(out, grid.size) as progress:
         report = sweeping.fit(graph, *budgets, grid, conventions, classes, min_channels, progress)
     _emit_many(report, out, exact, figure)
+
+
+@app.command("import")
+def import_(
+    path: str = typer.Argument(..., help="An ONNX model file (.onnx; needs the onnx extra)."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write the spec to FILE instead of stdout."
+    ),
+    input_shape: str | None = INPUT_SHAPE,
+) -> None:
+    """Write an ONNX model as an editable network spec (YAML, the graph format): costing the
+    spec gives the file's numbers; edit it (a layer made separable, a width changed) and cost
+    the variant."""
+    from convcost.load import is_onnx
+    from convcost.onnx_import import import_onnx
+
+    if not is_onnx(path):
+        raise SpecError(f"{path}: not an ONNX file name (.onnx); convcost import reads ONNX models")
+    text = import_onnx(path, _input_shape(input_shape)).to_yaml()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_atomically(output, text)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """All of the file or none of it: a temporary file beside it, then a rename."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".convcost-", suffix=".yaml", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temporary)
+        raise SpecError(f"{path}: cannot be written ({exc.strerror or exc})") from None
 
 
 @app.command()

@@ -115,6 +115,7 @@ ACTIVATIONS = (
     "swish",
     "tanh",
     "gelu",
+    "softmax",
     "none",
 )
 _ACTIVATION_ALIASES = {"silu": "swish", "hard_swish": "hardswish", "hard_sigmoid": "hardsigmoid"}

@@ -110,6 +110,8 @@ class Graph(NamedTuple):
     classes: int
     width: Width
     nodes: tuple[Node, ...]
+    notes: tuple[str, ...] = ()
+    """What a reader of the network should know (an importer's decisions), shown with results."""
 
 
 def readers(graph: Graph) -> list[list[int]]:

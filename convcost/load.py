@@ -358,11 +358,16 @@ def load_layers(
     return [validate(LayerSpec, {**data, **given}, source)], False
 
 
-def load_network(name: str) -> Graph:
-    """A built-in network by name (trusted data, no validation cost) or a YAML spec file."""
+def load_network(name: str, input_shape: tuple[int, ...] | None = None) -> Graph:
+    """A built-in network by name (trusted data, no validation cost), an ONNX model file (read
+    with the ``onnx`` extra; ``input_shape`` pins its input: N×C×H×W or H×W) or a YAML spec."""
     from convcost import architectures
     from convcost.graph import compile_graph
 
+    if is_onnx(name):
+        return load_onnx(name, input_shape)
+    if input_shape is not None:
+        raise SpecError("--input-shape: applies to ONNX files; a spec sets its input: {size: ...}")
     if architectures.canonical(name) is not None and not Path(name).is_file():
         return compile_graph(architectures.builtin_spec(name))
     if name != "-" and not Path(name).exists() and "." not in name and "/" not in name:
@@ -373,3 +378,17 @@ def load_network(name: str) -> Graph:
     data, source = load_yaml(name)
     spec = validate(NetworkSpec, data, source).normalized()
     return compile_graph(spec, lambda path: source.locate(path))
+
+
+def is_onnx(name: str) -> bool:
+    return name.lower().endswith(".onnx")
+
+
+def load_onnx(path: str, input_shape: tuple[int, ...] | None = None) -> Graph:
+    """An ONNX model as a graph: the reader's spec is trusted data (its tests validate every
+    spec it writes), compiled like a built-in; its notes travel with the graph."""
+    from convcost.graph import compile_graph
+    from convcost.onnx_import import import_onnx
+
+    imported = import_onnx(path, input_shape)
+    return compile_graph(imported.spec)._replace(notes=imported.notes)

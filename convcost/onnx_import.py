@@ -185,6 +185,7 @@ class _Graph:
     consts: dict[str, _Const]
     outputs: list[str]
     notes: Counter[str] = field(default_factory=Counter)
+    opset: int = 13
 
     def image(self, tensor: str) -> HWC:
         """The spec's per-image shape [H, W, C] of a tensor (batch dropped)."""
@@ -322,6 +323,7 @@ class _Reader:
             consts=consts,
             outputs=outputs,
             notes=self.notes,
+            opset=self.opset,
         )
 
     # -- the checks of the file as a whole --
@@ -1115,11 +1117,31 @@ def _activations(graph: _Graph, index: _Index) -> list[_Node]:
     return _replace(graph.nodes, removed, added)
 
 
+_ELEMENTWISE_ACTS = {
+    "Relu": "relu",
+    "Sigmoid": "sigmoid",
+    "HardSwish": "hardswish",
+    "LeakyRelu": "leaky_relu",
+    "Tanh": "tanh",
+    "Gelu": "gelu",
+}
+"""ONNX activations applied element by element, and the format's name for each."""
+
+
+def _over_channels(node: _Node, graph: _Graph) -> bool:
+    """A Softmax over the channel axis (axis 1, or the last of a 2-D [N, C] tensor)."""
+    rank = len(graph.dims.get(node.inputs[0], ()))
+    axis = int(node.attrs.get("axis", 1 if graph.opset < 13 else -1))  # the default changed in 13
+    return rank >= 2 and axis % rank == 1
+
+
 def _simple_act(node: _Node, graph: _Graph) -> str | None:
     if node.domain not in ("", "ai.onnx"):
         return None
-    if node.op in ("Relu", "Sigmoid", "HardSwish"):
-        return {"Relu": "relu", "Sigmoid": "sigmoid", "HardSwish": "hardswish"}[node.op]
+    if node.op in _ELEMENTWISE_ACTS:
+        return _ELEMENTWISE_ACTS[node.op]
+    if node.op == "Softmax" and _over_channels(node, graph):
+        return "softmax"
     if node.op == "HardSigmoid":
         alpha = node.attrs.get("alpha", 0.2)
         if not math.isclose(alpha, 1 / 6, rel_tol=1e-5):

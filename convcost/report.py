@@ -152,6 +152,8 @@ class NetworkReport(NamedTuple):
     """The same network with every dw + pw pair as one standard conv (the paper's "Conv MobileNet")."""
     converted: Conversion | None = None
     converted_rows: tuple[LayerRow, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the network's source says a reader should know (an ONNX import's decisions)."""
 
     @property
     def total(self) -> Cost:
@@ -165,12 +167,28 @@ class NetworkReport(NamedTuple):
     def converted_total(self) -> Cost:
         return cost.total(row.cost for row in self.converted_rows)
 
+    def not_counted(self) -> dict[str, tuple[int, int]]:
+        """Operations convcost does not cost (``other`` layers, as an import lists them): op →
+        (how many, tensor elements they produce). Where there are any, totals are lower bounds."""
+        return not_counted(self.rows)
+
     def by_type(self) -> dict[str, Cost]:
         """Mult-adds and parameters per layer type (the paper's Table 2), in first-seen order."""
         groups: dict[str, Cost] = {}
         for row in self.rows:
             groups[row.kind] = groups.get(row.kind, cost.ZERO) + row.cost
         return groups
+
+
+def not_counted(rows: tuple[LayerRow, ...]) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if row.kind == "other":
+            op = row.node.op if row.node is not None else "other"
+            count, produced = out.get(op, (0, 0))
+            h, w, c = row.output
+            out[op] = (count + 1, produced + h * w * c)
+    return out
 
 
 def input_resolution(base: Pair, size: Size) -> Pair:
@@ -203,9 +221,19 @@ def analyze_network(
     size: Size = Size(),
     conventions: Conventions = Conventions(),
     convert_to: Conversion | None = None,
+    strict: bool = False,
 ) -> NetworkReport:
+    """The network at one size and convention. ``strict``: an operation convcost cannot cost is
+    an error instead of a total that is a lower bound."""
     variant = variant_of(graph, size)
     rows = tuple(evaluate(graph, variant, conventions))
+    missing = not_counted(rows)
+    if strict and missing:
+        listed = ", ".join(f"{op} ×{n}" for op, (n, _) in missing.items())
+        raise SpecError(
+            f"{graph.name}: {sum(n for n, _ in missing.values())} operations convcost does not "
+            f"cost ({listed}); without --strict they are listed and the total is a lower bound"
+        )
     standard = convert(graph, "standard")
     # a network without depthwise + pointwise pairs is its own baseline: evaluated once
     baseline = rows if standard is graph else tuple(evaluate(standard, variant, conventions))
@@ -227,4 +255,5 @@ def analyze_network(
         baseline_rows=baseline,
         converted=convert_to,
         converted_rows=converted,
+        notes=graph.notes,
     )

@@ -108,15 +108,21 @@ def test_resnet50_structure() -> None:
     spec, layers = result.spec, result.spec["layers"]
     assert spec["input"] == {"size": 224, "channels": 3} and spec["classes"] == 1000
     types = Counter(layer["type"] for layer in layers)
-    assert types == {"pw": 33, "conv": 20, "add": 16, "pool": 2, "fc": 1, "other": 1}
+    assert types == {"pw": 33, "conv": 20, "add": 16, "pool": 2, "fc": 1}
     convs = [layer for layer in layers if layer["type"] in ("conv", "pw")]
     assert all(c["bn"] is True and c["bias"] is False for c in convs)
     assert Counter(c["act"] for c in convs) == {"relu": 33, "none": 20}
     assert all(a["act"] == "relu" and len(a["from"]) == 2 for a in layers if a["type"] == "add")
-    assert layers[-2] == {"type": "fc", "name": "pred", "units": 1000, "bias": True, "act": "none"}
-    assert strip(layers[-1:]) == [{"type": "other", "op": "Softmax"}]
+    # the Softmax over the classes is the fc's activation: every op of the file is costed
+    assert layers[-1] == {
+        "type": "fc",
+        "name": "pred",
+        "units": 1000,
+        "bias": True,
+        "act": "softmax",
+    }
     assert [layer for layer in layers if layer["type"] == "pool"][-1]["global"] is True
-    assert result.uncosted[0].op == "Softmax" and result.uncosted[0].elements == 1000
+    assert result.uncosted == ()
 
 
 def test_densenet121_reads_bn_with_caffe_scale_as_one_batchnorm() -> None:
@@ -138,7 +144,7 @@ def test_vgg19_and_squeezenet_structure() -> None:
     assert [(f["units"], f["act"]) for f in vgg if f["type"] == "fc"] == [
         (4096, "relu"),
         (4096, "relu"),
-        (1000, "none"),
+        (1000, "softmax"),  # the Softmax over the classes is the fc's activation
     ]
     squeeze = import_onnx(light("squeezenet")).spec["layers"]
     assert Counter(layer["type"] for layer in squeeze) == {
@@ -146,7 +152,7 @@ def test_vgg19_and_squeezenet_structure() -> None:
         "conv": 9,
         "concat": 8,
         "pool": 4,
-        "other": 1,
+        "act": 1,  # the Softmax over the classes, after the global pool
     }
     assert all(c["bias"] and c["act"] == "relu" for c in squeeze if c["type"] in ("conv", "pw"))
 
@@ -159,9 +165,9 @@ def test_lrn_is_listed_with_the_elements_it_produces() -> None:
     lrn = [math.prod(shapes[n.output[0]]) for n in model.graph.node if n.op_type == "LRN"]
     result = import_onnx(light("bvlc_alexnet"))
     tally = {u.op: (u.count, u.elements) for u in result.uncosted}
-    assert tally == {"LRN": (2, sum(lrn)), "Softmax": (1, 1000)}
+    assert tally == {"LRN": (2, sum(lrn))}  # Softmax is an activation of the format
     others = [layer for layer in result.spec["layers"] if layer["type"] == "other"]
-    assert [o["op"] for o in others] == ["LRN", "LRN", "Softmax"]
+    assert [o["op"] for o in others] == ["LRN", "LRN"]
     assert "Not costed (type: other, counted as 0): LRN ×2" in result.to_yaml()
 
 
@@ -638,13 +644,9 @@ def test_ops_convcost_does_not_cost_are_other_layers_with_their_shapes(tmp_path:
     layers = strip(result.spec["layers"])
     assert layers[0] == {"type": "other", "op": "Resize", "output": [32, 32, 8]}
     assert layers[2] == {"type": "other", "op": "PRelu", "params": 4}
-    assert layers[3] == {"type": "other", "op": "Softmax"}
+    assert layers[3] == {"type": "act", "kind": "softmax"}  # over the channels: an activation
     tally = {u.op: (u.count, u.elements) for u in result.uncosted}
-    assert tally == {
-        "Resize": (1, 32 * 32 * 8),
-        "PRelu": (1, 32 * 32 * 4),
-        "Softmax": (1, 32 * 32 * 4),
-    }
+    assert tally == {"Resize": (1, 32 * 32 * 8), "PRelu": (1, 32 * 32 * 4)}
     assert walk(result.spec)[:2] == (8 * 4 * 32 * 32, 8 * 4 + 4)
 
 

@@ -68,7 +68,8 @@ def render_NetworkReport(report: NetworkReport) -> str:
     rows = records.network_rows(report)
     rows.append(_total_row(rows[0], report))
     conv = records.conventions(report.conventions)
-    return table(rows) + _caption(_network_head(report) | conv)
+    notes = "".join(f"\n{line}\n" for line in records.not_counted_lines(report))
+    return table(rows) + _caption(_network_head(report) | conv) + notes
 
 
 def render_LayerMemoryReport(report: LayerMemoryReport) -> str:

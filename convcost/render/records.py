@@ -209,6 +209,14 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
         },
         "by_type": {kind: cost(c, flops) for kind, c in report.by_type().items()},
     }
+    missing = report.not_counted()
+    if missing:
+        record["total"]["lower_bound"] = True
+        record["not_counted"] = {
+            op: {"count": n, "elements": produced} for op, (n, produced) in missing.items()
+        }
+    if report.notes:
+        record["notes"] = list(report.notes)
     if report.converted is not None:
         other = report.converted_total
         record["converted"] = {
@@ -278,6 +286,17 @@ def fit_rows(report: FitReport) -> list[dict[str, Any]]:
         }
         for row in report.front
     ]
+
+
+def not_counted_lines(report: NetworkReport, exact: bool = False) -> list[str]:
+    """What the total leaves out, and the source's notes: lines for tables and captions."""
+    lines = [
+        f"not counted: {op} ×{n} ({human(produced, exact)} elements produced)"
+        for op, (n, produced) in report.not_counted().items()
+    ]
+    if lines:
+        lines.append("the totals are lower bounds (--strict refuses such a network)")
+    return lines + [f"note: {note}" for note in report.notes]
 
 
 def flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -302,6 +302,8 @@ def print_NetworkReport(report: NetworkReport, console: Console, exact: bool = F
     show(console, _by_type(report, exact))
     if report.converted is not None:
         show(console, _side_by_side(report, exact))
+    for line in records.not_counted_lines(report, exact):
+        console.print(Text(line))
     residual = any(row.kind == "add" for row in report.rows)
     console.print(convention_line(report.conventions, residual), style="dim")
 
