@@ -5,7 +5,9 @@ Run by hand, not part of the tests, with the Python of the environment convcost 
 
     .venv/bin/python bench/onnx_read.py [MODEL.onnx ...] [--repeats 15]
 
-Without a path it reads the model zoo's light_resnet50.onnx from the onnx wheel. Each round runs
+Without a path it reads the model zoo's light_resnet50.onnx from the onnx wheel. Measured are the
+reader alone (`import_onnx`), the reader and the YAML of `convcost import`, and the whole command
+`convcost model FILE --json` (read, compile, cost, write JSON). Each round runs
 every command once in a fresh interpreter, rotating which goes first; medians are printed with
 each command's ratio to `python -c "import onnx"` measured in the same run, and convcost's ratio
 to onnx-tool's. Target (issue 10): faster than onnx-tool's profile of the same file.
@@ -39,6 +41,7 @@ def commands(model: str) -> dict[str, list[str]]:
         'python -c "import onnx"': [*py, "import onnx"],
         "convcost: import_onnx": [*py, CONVCOST, model],
         "convcost: import_onnx + YAML": [*py, CONVCOST_YAML, model],
+        "convcost model FILE --json": [sys.executable, "-m", "convcost", "model", model, "--json"],
     }
     if importlib.util.find_spec("onnx_tool") is not None:
         cmds["onnx-tool: model_profile"] = [*py, ONNX_TOOL, model]
@@ -77,9 +80,10 @@ def main() -> int:
             med = statistics.median(runs)
             print(f"  {name:<32}{med * 1000:8.1f} ms  {med / base:5.2f}× import onnx")
         if "onnx-tool: model_profile" in times:
-            ours = statistics.median(times["convcost: import_onnx"])
             theirs = statistics.median(times["onnx-tool: model_profile"])
-            print(f"  convcost / onnx-tool = {ours / theirs:.2f} (target < 1)")
+            for name in ("convcost: import_onnx", "convcost model FILE --json"):
+                ours = statistics.median(times[name])
+                print(f"  {name} / onnx-tool = {ours / theirs:.2f} (target < 1)")
     return 0
 
 

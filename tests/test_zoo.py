@@ -145,3 +145,47 @@ def test_as_standard_on_mobilenet_v3(run: Run) -> None:
     converted = data["converted"]
     assert not any(row["type"] == "dw" for row in converted["layers"])
     assert converted["total"]["macs"] > 4 * data["total"]["macs"]
+
+
+# --- who counts what: the published figures other sources print --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected", "published"),
+    [
+        # TF-slim README: Large 217 M / 5.4 M, Small's code 56.5 M; MACs truncated to the million
+        (("mobilenet_v3_large", "--preset", "tf-slim"), (216_591_040, 5_452_552), (216, 5.4)),
+        (("mobilenet_v3_small", "--preset", "tf-slim"), (56_511_424, 2_526_856), (56, 2.5)),
+        # TF-slim README, depth multiplier 0.75: Large 155 M / 4.0 M, Small 44 M / 2.4 M
+        (
+            ("specs/mobilenet_v3_large_075_slim.yaml", "--preset", "tf-slim"),
+            (154_561_904, 3_969_488),
+            (154, 4.0),
+        ),
+        (
+            ("specs/mobilenet_v3_small_075_slim.yaml", "--preset", "tf-slim"),
+            (43_767_216, 2_395_752),
+            (43, 2.4),
+        ),
+        # TF-slim README, MobileNetV2 1.4: 582 M / 6.06 M
+        (
+            ("mobilenet_v2", "--alpha", "1.4", "--preset", "tf-slim"),
+            (582_197_616, 6_061_632),
+            (582, 6.06),
+        ),
+        # Keras EfficientNetB0: 5,330,571 = these 5,330,564 + its Normalization layer's 7 values
+        (("efficientnet_b0", "--preset", "keras"), (385_814_752, 5_330_564), (385, 5.33)),
+    ],
+)
+def test_other_sources_figures(
+    run: Run, args: tuple[str, ...], expected: tuple[int, int], published: tuple[int, float]
+) -> None:
+    total = run.json("model", *args)["total"]
+    assert (total["macs"], total["params"]) == expected
+    macs_m, params_m = published
+    assert total["macs"] // 10**6 == macs_m  # sources truncate mult-adds to the million
+    # parameters: TF-slim's README truncates some (5.45 M → "5.4") and rounds others (3.97 → "4.0")
+    digits = len(str(params_m).split(".")[1])
+    scaled = total["params"] * 10**digits
+    shown = {scaled // 10**6, (scaled + 5 * 10**5) // 10**6}
+    assert round(params_m * 10**digits) in shown
