@@ -278,11 +278,12 @@ def convert(plan: Plan, to: Conversion) -> Plan:
 # --- plan → rows --------------------------------------------------------------------------------
 
 
-def output_hw(where: str, hw: Pair, kernel: Pair, stride: Pair, padding: int | str) -> Pair:
+def output_hw(where: str, hw: Pair, kernel: Pair, stride: Pair, padding: int | str | Pair) -> Pair:
     """D_G per axis, or a located error when the kernel is larger than the padded input."""
-    out = tuple(cost.conv_output_side(hw[a], kernel[a], stride[a], padding) for a in (0, 1))
+    pads = padding if isinstance(padding, tuple) else (padding, padding)
+    out = tuple(cost.conv_output_side(hw[a], kernel[a], stride[a], pads[a]) for a in (0, 1))
     if min(out) < 1:
-        pad = f"padding {padding}"
+        pad = f"padding {pads[0]}x{pads[1]}" if isinstance(padding, tuple) else f"padding {padding}"
         raise SpecError(
             f"{where}: kernel_size {kernel[0]}x{kernel[1]} is larger than the padded input "
             f"{hw[0]}x{hw[1]} ({pad}); use a larger input, a smaller kernel or more padding"

@@ -21,8 +21,11 @@ from pydantic import (
 
 from convcost.fields import (
     LAYER_DEFAULTS,
+    MAX_RATE,
     MAX_REPEAT,
+    MIN_RATE,
     apply_defaults,
+    parse_layer_padding,
     parse_multiplier,
     parse_padding,
     parse_pair,
@@ -48,6 +51,25 @@ Padding = Annotated[
     int | str,
     PlainValidator(parse_padding),
     WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, {"enum": ["same", "valid"]}]}),
+]
+LayerPadding = Annotated[
+    int | str | tuple[int, int],
+    PlainValidator(parse_layer_padding),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"enum": ["same", "valid"]},
+                {"type": "string", "pattern": r"^\d+[xX×]\d+$"},
+                {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 0},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            ]
+        }
+    ),
 ]
 Multiplier = Annotated[
     float,
@@ -79,7 +101,9 @@ class LayerSpec(_Model):
     kernel_size: PositivePair = Field(alias="D_K", description="D_K: kernel side, K or KhxKw")
     filters: PositiveInt = Field(alias="N", description="N: filters (output channels)")
     stride: PositivePair = Field((1, 1), description="S: stride, S or SHxSW")
-    padding: Padding = Field(0, description="P: integer, 'same' (ceil(D_F/S)) or 'valid' (0)")
+    padding: LayerPadding = Field(
+        0, description="P: integer, PHxPW, 'same' (ceil(D_F/S)) or 'valid' (0)"
+    )
 
 
 class LayerFile(_Model):
@@ -277,7 +301,9 @@ class NetworkSpec(_Model):
 # --- device profiles, for `--device` (convcost.device loads them) ---------------------------------
 
 Rate = Annotated[
-    float, PlainValidator(parse_rate), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
+    float,
+    PlainValidator(parse_rate),
+    WithJsonSchema({"type": "number", "minimum": MIN_RATE, "maximum": MAX_RATE}),
 ]
 DTYPES = ("float32", "float16", "bfloat16", "int8")
 
@@ -306,3 +332,50 @@ class DeviceSpec(_Model):
     memory_gbps: Rate = Field(description="memory bandwidth in GB/s (10⁹ bytes per second)")
     source: str = Field(min_length=1, description="where the figures come from")
     notes: str = Field("", description="caveats: what the figures assume")
+
+
+# --- JSON Schema, for `convcost schema` --------------------------------------------------------------
+
+
+def _layer_schema() -> dict[str, Any]:
+    """One layer as convcost reads it: each aliased field under either name (D_F or input_size),
+    one of the two required and not both."""
+    schema = LayerSpec.model_json_schema(by_alias=True)
+    properties, required = schema["properties"], set(schema.get("required", ()))
+    rules: list[dict[str, Any]] = []
+    for name, info in LayerSpec.model_fields.items():
+        alias = info.alias
+        if not alias or alias == name:
+            continue
+        properties[name] = properties[alias]
+        rules.append({"not": {"required": [alias, name]}})
+        if alias in required:
+            required.discard(alias)
+            rules.append({"anyOf": [{"required": [alias]}, {"required": [name]}]})
+    schema["required"] = sorted(required)
+    schema["allOf"] = rules
+    return schema
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of a spec file: 'network', 'layer' (one layer, or ``layers:``) or 'device'."""
+    if kind == "layer":
+        layer = _layer_schema()
+        several = {
+            "type": "object",
+            "properties": {
+                "layers": {"type": "array", "items": {"$ref": "#/$defs/Layer"}, "minItems": 1}
+            },
+            "required": ["layers"],
+            "additionalProperties": False,
+        }
+        document: dict[str, Any] = {
+            "title": "convcost layer spec",
+            "description": "One layer, or several under layers: (convcost layer --spec).",
+            "$defs": {"Layer": layer},
+            "anyOf": [{"$ref": "#/$defs/Layer"}, several],
+        }
+    else:
+        model = {"network": NetworkSpec, "device": DeviceSpec}[kind]
+        document = model.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **document}
