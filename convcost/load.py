@@ -158,7 +158,7 @@ def _check_events(loader_cls: Any, text: str, name: str) -> None:
                 if anchor is not None:
                     anchored[anchor] = (size, height)
             elif isinstance(event, yaml.AliasEvent):
-                known = anchored.get(event.anchor, (0, 0))
+                known = anchored.get(event.anchor or "", (0, 0))
                 if known is None:
                     raise SpecError(
                         f"{_at(name, event.start_mark)}: a YAML alias refers to a node that "

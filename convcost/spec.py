@@ -376,6 +376,6 @@ def json_schema(kind: str) -> dict[str, Any]:
             "anyOf": [{"$ref": "#/$defs/Layer"}, several],
         }
     else:
-        model = {"network": NetworkSpec, "device": DeviceSpec}[kind]
+        model: type[_Model] = NetworkSpec if kind == "network" else DeviceSpec
         document = model.model_json_schema(by_alias=True)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **document}

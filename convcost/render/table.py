@@ -101,9 +101,13 @@ def fit(console: Console, table: Table, optional: Sequence[Column] = ()) -> None
     if width <= console.width:
         return
     text = [c for c in table.columns if c.justify in ("left", "default")]
-    folded = sum(_column_width(console, c) - _FOLDED for c in text)
-    for column in text if width - folded <= console.width else table.columns:
-        column.no_wrap, column.overflow = False, "fold"
+    folded = sum(max(_column_width(console, c) - _FOLDED, 0) for c in text)
+    only_text = width - folded <= console.width
+    for column in table.columns:
+        if only_text and column not in text:
+            column.no_wrap = True  # rich shrinks the wrappable columns only: keep numbers whole
+        else:
+            column.no_wrap, column.overflow = False, "fold"
 
 
 _FOLDED = 4
