@@ -16,6 +16,7 @@ import codecs
 import contextlib
 import errno
 import os
+import re
 import stat
 import sys
 import unicodedata
@@ -267,8 +268,15 @@ def problem_lines(prefix: str, problems: list[str], cap: bool = True) -> list[st
 
 
 def _elide(line: str) -> str:
-    """A line of at most MAX_LINE characters: a very long one keeps its start (where) and its
-    end (what is wrong), and loses the middle, usually a long name."""
+    """A line of at most MAX_LINE characters: in a longer one, every long word (a name, a value)
+    keeps its start and end; if that is not enough, the line loses its middle.
+
+    >>> _elide("x: " + "a" * 400 + " is bad")
+    'x: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa … aaaaaaaaaaaaaaa is bad'
+    """
+    if len(line) <= MAX_LINE:
+        return line
+    line = re.sub(r"\S{61,}", lambda m: f"{m[0][:40]} … {m[0][-15:]}", line)
     if len(line) <= MAX_LINE:
         return line
     return f"{line[: MAX_LINE * 2 // 3]} … {line[-(MAX_LINE // 3) :]}"
