@@ -57,23 +57,30 @@ def parse_positive_int(value: Any) -> int:
     return parse_int(value, 1, "a positive integer")
 
 
-def parse_pair(value: Any) -> tuple[int, int]:
-    """Accept 7, "7", "224x160" or [224, 160], each side a positive integer."""
-    what = "a positive integer or HxW (e.g. 224x160)"
+def _as_pair(value: Any, minimum: int, what: str) -> tuple[int, int] | None:
+    """HxW text or a two-item list as two ints of at least ``minimum``; None for anything else."""
     if isinstance(value, str):
         match = _PAIR_RE.match(value)
         if match:
             value = [match[1], match[2]]
-    if isinstance(value, (list, tuple)):
-        if len(value) != 2:
-            raise ValueError(f"must be {what}")
-        return (parse_int(value[0], 1, what), parse_int(value[1], 1, what))
+    if not isinstance(value, (list, tuple)):
+        return None
+    if len(value) != 2:
+        raise ValueError(f"must be {what}")
+    return (parse_int(value[0], minimum, what), parse_int(value[1], minimum, what))
+
+
+def parse_pair(value: Any) -> tuple[int, int]:
+    """Accept 7, "7", "224x160" or [224, 160], each side a positive integer."""
+    what = "a positive integer or HxW (e.g. 224x160)"
+    pair = _as_pair(value, 1, what)
+    if pair is not None:
+        return pair
     side = parse_int(value, 1, what)
     return (side, side)
 
 
-def parse_padding(value: Any) -> int | str:
-    what = "an integer >= 0, 'same' or 'valid'"
+def parse_padding(value: Any, what: str = "an integer >= 0, 'same' or 'valid'") -> int | str:
     if isinstance(value, str) and value.strip().lower() in ("same", "valid"):
         return value.strip().lower()
     return parse_int(value, 0, what)
@@ -87,18 +94,10 @@ def parse_layer_padding(value: Any) -> int | str | tuple[int, int]:
     ((0, 3), 2, 'same')
     """
     what = "an integer >= 0, PHxPW (e.g. 0x3), 'same' or 'valid'"
-    if isinstance(value, str):
-        match = _PAIR_RE.match(value)
-        if match:
-            value = [match[1], match[2]]
-    if isinstance(value, (list, tuple)):
-        if len(value) != 2:
-            raise ValueError(f"must be {what}")
-        h, w = parse_int(value[0], 0, what), parse_int(value[1], 0, what)
-        return h if h == w else (h, w)
-    if isinstance(value, str) and value.strip().lower() in ("same", "valid"):
-        return value.strip().lower()
-    return parse_int(value, 0, what)
+    pair = _as_pair(value, 0, what)
+    if pair is None:
+        return parse_padding(value, what)
+    return pair[0] if pair[0] == pair[1] else pair
 
 
 def parse_number(value: Any, what: str) -> float:
