@@ -74,23 +74,19 @@ def _show(value: str) -> str:
     return value if len(value) <= 60 else value[:57] + "..."
 
 
-def _count(value: Any) -> int:
-    """A positive integer option (at most ``fields.MAX_DIGITS`` digits), checked by our parser."""
-    from convcost.fields import parse_positive_int
+def _count(value: Any, minimum: int = 1) -> int:
+    """A count option (at most ``fields.MAX_DIGITS`` digits), checked by our parser."""
+    from convcost.fields import parse_int
 
+    what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
     try:
-        return parse_positive_int(value)
+        return parse_int(value, minimum, what)
     except ValueError as exc:
         raise typer.BadParameter(f"{_show(str(value))} is not allowed: {exc}") from None
 
 
 def _count0(value: Any) -> int:
-    from convcost.fields import parse_int
-
-    try:
-        return parse_int(value, 0, "an integer >= 0")
-    except ValueError as exc:
-        raise typer.BadParameter(f"{_show(str(value))} is not allowed: {exc}") from None
+    return _count(value, 0)
 
 
 ALPHA = typer.Option(
