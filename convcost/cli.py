@@ -2,13 +2,14 @@
 
 Each command parses its options, calls one library function and hands the report to a renderer.
 Errors: bad input (ConvcostError, click usage errors) → one line per problem on stderr, exit 2;
+a failed write to stdout → exit 141 for a reader that went away, else one line and exit 74;
 anything else is a bug and keeps its traceback, exit 1.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
+import errno
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -16,12 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from convcost import __version__
+from convcost import __version__, safe_io
 from convcost.errors import ConvcostError, MissingExtraError, SpecError
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from convcost.graph import Graph
     from convcost.sweep import FitReport, SweepReport
 
@@ -71,6 +70,25 @@ def _multiplier(value: float | None) -> float | None:
         raise typer.BadParameter(f"{value} is not allowed: {exc}") from None
 
 
+def _show(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "..."
+
+
+def _count(value: Any, minimum: int = 1) -> int:
+    """A count option (at most ``fields.MAX_DIGITS`` digits), checked by our parser."""
+    from convcost.fields import parse_int
+
+    what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+    try:
+        return parse_int(value, minimum, what)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{_show(str(value))} is not allowed: {exc}") from None
+
+
+def _count0(value: Any) -> int:
+    return _count(value, 0)
+
+
 ALPHA = typer.Option(
     1.0,
     "--alpha",
@@ -91,12 +109,12 @@ BIAS = typer.Option(False, "--bias", help="Count bias parameters (mult-adds unch
 
 # The counting conventions of a whole network (model, sweep, fit).
 CLASSES = typer.Option(
-    None, "--classes", min=1, metavar="K", help="K, classes of the final fc; default 1000."
+    None, "--classes", parser=_count, metavar="K", help="K, classes of the final fc; default 1000."
 )
 MIN_CHANNELS = typer.Option(
     None,
     "--min-channels",
-    min=1,
+    parser=_count,
     metavar="C",
     help="Floor for every α-scaled channel count (TF-slim: 8).",
 )
@@ -247,16 +265,18 @@ def _format(fmt: Format, json_flag: bool) -> str:
 
 
 def emit(report: Any, fmt: str, exact: bool = False) -> None:
-    """Render a report to stdout in the chosen format (rich is imported for tables only)."""
-    if fmt == "table":
-        from convcost.render import table
+    """Render a report to stdout in the chosen format (rich is imported for tables only), every
+    digit of every integer."""
+    with safe_io.all_digits():
+        if fmt == "table":
+            from convcost.render import table
 
-        printer = getattr(table, f"print_{type(report).__name__}")
-        printer(report, table.make_console(), exact=exact)
-    else:
-        from convcost.render import render_text
+            printer = getattr(table, f"print_{type(report).__name__}")
+            printer(report, table.make_console(), exact=exact)
+        else:
+            from convcost.render import render_text
 
-        sys.stdout.write(render_text(report, fmt))
+            sys.stdout.write(render_text(report, fmt))
 
 
 @app.command()
@@ -354,9 +374,15 @@ def measure(
         None, "--spec", metavar="FILE", help="YAML layer spec (as convcost layer); - reads stdin."
     ),
     device: str | None = DEVICE,
-    threads: int = typer.Option(1, "--threads", min=1, help="torch threads (CPUs pinned)."),
-    repeats: int = typer.Option(30, "--repeats", min=1, help="Timed rounds; the median is shown."),
-    warmup: int = typer.Option(5, "--warmup", min=0, help="Untimed rounds first."),
+    threads: int = typer.Option(
+        1, "--threads", parser=_count, metavar="N", help="torch threads (CPUs pinned)."
+    ),
+    repeats: int = typer.Option(
+        30, "--repeats", parser=_count, metavar="N", help="Timed rounds; the median is shown."
+    ),
+    warmup: int = typer.Option(
+        5, "--warmup", parser=_count0, metavar="N", help="Untimed rounds first."
+    ),
     fmt: Format = FORMAT,
     json_flag: bool = JSON,
     exact: bool = EXACT,
@@ -383,12 +409,19 @@ def measure(
     emit(measure_layers(memory, Setup(threads, repeats, warmup)), out, exact)
 
 
-def _list_models() -> None:
+def _list_models(fmt: Format, json_flag: bool) -> None:
+    """The built-in networks: one a line, or with --json a list of names and aliases."""
     from convcost import architectures
 
-    for name in architectures.names():
-        aliases = ", ".join(architectures.BUILTINS[name][1])
-        typer.echo(f"{name}  (aliases: {aliases})" if aliases else name)
+    names = {name: list(architectures.BUILTINS[name][1]) for name in architectures.names()}
+    if _format(fmt, json_flag) == "json":
+        from convcost.render.json import dumps
+
+        sys.stdout.write(dumps([{"name": n, "aliases": a} for n, a in names.items()]))
+        return
+    for name, aliases in names.items():
+        also = ", ".join(aliases)
+        sys.stdout.write(f"{name}  (aliases: {also})\n" if also else f"{name}\n")
 
 
 @app.command()
@@ -426,7 +459,7 @@ def model(
 ) -> None:
     """Layer-by-layer mult-adds and parameters of a whole network at any α and resolution."""
     if list_models:
-        return _list_models()
+        return _list_models(fmt, json_flag)
     if device == "list":
         return _list_devices(fmt, json_flag)
     if name is None:
@@ -459,7 +492,7 @@ def _pair(flag: str, value: str | None) -> tuple[int, int] | None:
     try:
         return parse_pair(value)
     except ValueError as exc:
-        raise SpecError(f"{flag}: {value!r} is not allowed: {exc}") from None
+        raise SpecError(f"{flag}: {_show(value)!r} is not allowed: {exc}") from None
 
 
 # --- many sizes at once: sweep and fit ----------------------------------------------------------
@@ -489,7 +522,8 @@ PLOT = typer.Option(
     None,
     "--plot",
     metavar="FILE",
-    help='Also draw the variants (mult-adds vs params, and vs resolution) to FILE.png, .svg or .pdf; needs pip install "convcost\\[plot]".',
+    help="Also draw the variants (mult-adds vs params, and vs resolution) to FILE.png, .svg or "
+    '.pdf; needs matplotlib: pip install matplotlib (in a checkout: pip install -e ".\\[plot]").',
 )
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -504,20 +538,18 @@ def _network(name: str, as_: Conversion | None, input_shape: str | None = None) 
 
 
 def _plot_path(path: str | None) -> str | None:
-    """Refuse a plot that cannot be drawn before any work is done."""
+    """Refuse a plot that cannot be drawn or written before any work is done."""
     if path is None:
         return None
     import importlib.util
 
     if not path.lower().endswith(PLOT_SUFFIXES):
         raise SpecError(f"--plot: {path!r} is not allowed: the file must end in .png, .svg or .pdf")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-        raise SpecError(f"--plot: {path!r} cannot be written: no writable folder {folder}")
+    safe_io.check_writable(path, "--plot")
     if importlib.util.find_spec("matplotlib") is None:
-        raise MissingExtraError(
-            '--plot needs matplotlib, an optional extra: pip install "convcost[plot]"'
-        )
+        from convcost.render.plot import NEEDS_MATPLOTLIB
+
+        raise MissingExtraError(NEEDS_MATPLOTLIB)
     return path
 
 
@@ -536,22 +568,24 @@ def _progress(fmt: str, total: int) -> Iterator[Callable[[int], None] | None]:
 
 
 def _emit_many(report: SweepReport | FitReport, fmt: str, exact: bool, plot: str | None) -> None:
-    """Emit a sweep or fit, then its warnings and notes on stderr, then the plot."""
+    """Draw the plot (to a temporary file: a plot that fails leaves stdout empty), emit the sweep
+    or fit, then its warnings and notes on stderr; the plot takes its name last."""
     from convcost.render.records import nothing_fits
     from convcost.sweep import FitReport, skipped_lines
 
-    emit(report, fmt, exact)
-    swept = report.sweep if isinstance(report, FitReport) else report
-    for line in skipped_lines(swept.skipped):
-        sys.stderr.write(f"convcost: warning: skipped {line}\n")
-    if isinstance(report, FitReport) and not report.front and fmt != "table":
-        for line in nothing_fits(report, exact):
-            sys.stderr.write(f"convcost: {line}\n")
-    if plot is not None:
-        from convcost.render.plot import draw
+    with contextlib.ExitStack() as stack:
+        if plot is not None:
+            from convcost.render.plot import draw
 
-        draw(report, plot)
-        sys.stderr.write(f"convcost: wrote {plot}\n")
+            draw(report, stack.enter_context(safe_io.replaced(plot, "--plot")))
+        emit(report, fmt, exact)
+        swept = report.sweep if isinstance(report, FitReport) else report
+        notes = [f"warning: skipped {line}" for line in skipped_lines(swept.skipped)]
+        if isinstance(report, FitReport) and not report.front and fmt != "table":
+            notes += nothing_fits(report, exact)
+    if plot is not None:
+        notes.append(f"wrote {plot}")
+    safe_io.to_stderr(safe_io.problem_lines("convcost: ", notes, cap=False))
 
 
 @app.command()
@@ -603,7 +637,11 @@ def fit(
         None, "--min-alpha", callback=_multiplier, help="Smallest α worth considering."
     ),
     min_resolution: int | None = typer.Option(
-        None, "--min-resolution", min=1, help="Smallest input side worth considering, in pixels."
+        None,
+        "--min-resolution",
+        parser=_count,
+        metavar="PX",
+        help="Smallest input side worth considering, in pixels.",
     ),
     alpha: str | None = typer.Option(
         None, "--alpha", "-a", help="α values, as in sweep \\[default: 0.05:1.4:0.05]."
@@ -678,18 +716,11 @@ def import_(
 
 def _write_atomically(path: str, text: str) -> None:
     """All of the file or none of it: a temporary file beside it, then a rename."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".convcost-", suffix=".yaml", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(temporary)
-        raise SpecError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    with (
+        safe_io.replaced(path, "--output") as temporary,
+        open(temporary, "w", encoding="utf-8") as file,
+    ):
+        file.write(text)
 
 
 @app.command()
@@ -699,43 +730,51 @@ def schema(
     ),
 ) -> None:
     """Print the JSON Schema of the YAML spec format, for editors to validate and complete specs."""
-    import json
-
+    kinds = ("network", "layer", "device")
+    if kind not in kinds:
+        raise SpecError(f"KIND: {_show(kind)!r} is not allowed: must be one of {', '.join(kinds)}")
     from convcost import spec
+    from convcost.render.json import dumps
 
-    models: dict[str, type[BaseModel]] = {
-        "network": spec.NetworkSpec,
-        "layer": spec.LayerSpec,
-        "device": spec.DeviceSpec,
-    }
-    if kind not in models:
-        raise SpecError(f"KIND: {kind!r} is not allowed: must be one of {', '.join(models)}")
-    document = models[kind].model_json_schema(by_alias=True)
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(dumps(spec.json_schema(kind)))
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: bad input → one line per problem on stderr, exit 2."""
+ERROR = "convcost: error: "
+
+
+def _run(argv: list[str] | None) -> int:
+    """Run one command; bad input → one line per problem on stderr, status 2."""
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="convcost", standalone_mode=False)
     except ConvcostError as exc:
-        for problem in exc.problems:
-            sys.stderr.write(f"convcost: error: {problem}\n")
-        sys.exit(2)
+        safe_io.to_stderr(safe_io.problem_lines(ERROR, exc.problems))
+        return 2
     except typer.TyperException as exc:  # click's usage errors (typer vendors click)
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `convcost`: the help is the answer
-            sys.exit(0)
-        sys.stderr.write(f"convcost: error: {exc.format_message()}\n")
-        sys.exit(exc.exit_code)
+            return 0
+        safe_io.to_stderr(safe_io.problem_lines(ERROR, [exc.format_message()]))
+        return exc.exit_code
     except typer.Abort:
-        sys.stderr.write("convcost: aborted\n")
-        sys.exit(130)
-    except BrokenPipeError:
-        # the reader went away (e.g. `| head`): stop quietly with the status of a process that
-        # SIGPIPE ended (128 + 13), as other Unix tools do; 1 stays reserved for bugs
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)
-    sys.exit(result if isinstance(result, int) else 0)
+        safe_io.to_stderr(["convcost: aborted\n"])
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point. Bad input → one line per problem on stderr, exit 2. A write to
+    stdout that fails, from any command, format or --help: a reader that went away (``| head``)
+    ends quietly with 141 (128 + SIGPIPE, as other Unix tools); anything else (a full disk, a
+    closed stdout) is one line, as coreutils print it, and exit 74. Ctrl-C: 130."""
+    with safe_io.guarded_stdout() as stdout:
+        try:
+            code = _run(argv)
+            stdout.flush()
+        except safe_io.OutputError as exc:
+            stdout.silence()
+            if exc.errno != errno.EPIPE:
+                safe_io.to_stderr([f"{ERROR}write error: {exc}\n"])
+            code = safe_io.EXIT_PIPE if exc.errno == errno.EPIPE else safe_io.EXIT_OUTPUT
+        except KeyboardInterrupt:
+            code = 130
+    sys.exit(code)

@@ -26,12 +26,13 @@ def shipped() -> dict[str, Path]:
 def load_device(name: str) -> Device:
     """A shipped profile by name, or a YAML file; located errors as SpecError."""
     from convcost.load import load_yaml, validate
+    from convcost.safe_io import exists
     from convcost.spec import DeviceSpec
 
     files = shipped()
     path = files.get(name)
     if path is None:
-        if not Path(name).exists() and "/" not in name and not name.endswith((".yaml", ".yml")):
+        if not exists(name) and "/" not in name and not name.endswith((".yaml", ".yml")):
             raise SpecError(
                 f"--device: {name!r} is no shipped profile and no file; shipped: "
                 f"{', '.join(files)} (convcost model --device list), or give a YAML file"

@@ -8,47 +8,79 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 MAX_REPEAT = 1000
 """An absurd ``repeat`` is almost always a typo; a real network repeats a block a few dozen times."""
+
+MAX_DIGITS = 100
+"""Digits of any integer a user gives (a side, channels, classes): no real layer needs more, and a
+cap keeps every count far below the sizes where printing or parsing an int gets slow."""
+
+MIN_RATE, MAX_RATE = 1e-6, 1e12
+"""A device's GFLOP/s or GB/s: from a thousand per second to 10²¹ per second, beyond any machine
+at either end; the roofline's ridge point (peak / bandwidth) then always fits a float."""
 
 _PAIR_RE = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
 _INT_RE = re.compile(r"^\s*[+-]?\d+\s*$")
 
 
 def parse_int(value: Any, minimum: int, what: str) -> int:
-    """An int (or a string of digits, as flags arrive) of at least ``minimum``; never a bool or float."""
+    """An int (or a string of digits, as flags arrive) of at least ``minimum`` and at most
+    ``MAX_DIGITS`` digits; never a bool or float.
+
+    >>> parse_int("12", 1, "a positive integer")
+    12
+    >>> parse_int(10**100, 1, "a positive integer")
+    Traceback (most recent call last):
+    ...
+    ValueError: must be a positive integer; integers have at most 100 digits
+    """
     if isinstance(value, str) and _INT_RE.match(value):
+        if len(value.strip().lstrip("+-")) > MAX_DIGITS:  # before int(): it is slow on long text
+            raise ValueError(f"must be {what}; integers have at most {MAX_DIGITS} digits")
         value = int(value.strip())  # int() strips fewer characters than \s (e.g. \x1f)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"must be {what}")
+    if not -_INT_LIMIT < value < _INT_LIMIT:
+        raise ValueError(f"must be {what}; integers have at most {MAX_DIGITS} digits")
     if value < minimum:
         raise ValueError(f"must be {what}")
     return value
+
+
+_INT_LIMIT = 10**MAX_DIGITS
 
 
 def parse_positive_int(value: Any) -> int:
     return parse_int(value, 1, "a positive integer")
 
 
-def parse_pair(value: Any) -> tuple[int, int]:
-    """Accept 7, "7", "224x160" or [224, 160], each side a positive integer."""
-    what = "a positive integer or HxW (e.g. 224x160)"
+def _as_pair(value: Any, minimum: int, what: str) -> tuple[int, int] | None:
+    """HxW text or a two-item list as two ints of at least ``minimum``; None for anything else."""
     if isinstance(value, str):
         match = _PAIR_RE.match(value)
         if match:
-            value = [int(match[1]), int(match[2])]
-    if isinstance(value, (list, tuple)):
-        if len(value) != 2:
-            raise ValueError(f"must be {what}")
-        return (parse_int(value[0], 1, what), parse_int(value[1], 1, what))
+            value = [match[1], match[2]]
+    if not isinstance(value, (list, tuple)):
+        return None
+    if len(value) != 2:
+        raise ValueError(f"must be {what}")
+    return (parse_int(value[0], minimum, what), parse_int(value[1], minimum, what))
+
+
+def parse_pair(value: Any) -> tuple[int, int]:
+    """Accept 7, "7", "224x160" or [224, 160], each side a positive integer."""
+    what = "a positive integer or HxW (e.g. 224x160)"
+    pair = _as_pair(value, 1, what)
+    if pair is not None:
+        return pair
     side = parse_int(value, 1, what)
     return (side, side)
 
 
-def parse_padding(value: Any) -> int | str:
-    what = "an integer >= 0, 'same' or 'valid'"
+def parse_padding(value: Any, what: str = "an integer >= 0, 'same' or 'valid'") -> int | str:
     if isinstance(value, str) and value.strip().lower() in ("same", "valid"):
         return value.strip().lower()
     return parse_int(value, 0, what)
@@ -61,21 +93,13 @@ def parse_pads(value: Any) -> Pads:
     """A network layer's padding: P (every side), HxW or [H, W] (per axis, both ends),
     [top, left, bottom, right] (as ONNX's pads), 'same' (ceil(D_F/S)) or 'valid' (0)."""
     what = "an integer >= 0, HxW, [top, left, bottom, right], 'same' or 'valid'"
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in ("same", "valid"):
-            return text
-        match = _PAIR_RE.match(text)
-        if match:
-            value = [int(match[1]), int(match[2])]
-    if isinstance(value, (list, tuple)):
-        if len(value) not in (2, 4):
-            raise ValueError(f"must be {what}")
+    if isinstance(value, (list, tuple)) and len(value) == 4:
         sides = tuple(parse_int(v, 0, what) for v in value)
-        if len(set(sides)) == 1:
-            return sides[0]
-        return sides  # type: ignore[return-value]
-    return parse_int(value, 0, what)
+        return sides[0] if len(set(sides)) == 1 else sides  # type: ignore[return-value]
+    pair = _as_pair(value, 0, what)
+    if pair is None:
+        return parse_padding(value, what)
+    return pair[0] if pair[0] == pair[1] else pair
 
 
 def pads(padding: Pads) -> tuple[int, int, int, int]:
@@ -145,6 +169,20 @@ def parse_filters(value: Any) -> int | str:
     return parse_int(value, 1, "a positive integer or 'classes'")
 
 
+def parse_layer_padding(value: Any) -> int | str | tuple[int, int]:
+    """``convcost layer``'s padding: as ``parse_padding``, or one per axis, PHxPW (0x3 for a 1×7
+    kernel) or [PH, PW]; an equal pair is one int.
+
+    >>> parse_layer_padding("0x3"), parse_layer_padding([2, 2]), parse_layer_padding("same")
+    ((0, 3), 2, 'same')
+    """
+    what = "an integer >= 0, PHxPW (e.g. 0x3), 'same' or 'valid'"
+    pair = _as_pair(value, 0, what)
+    if pair is None:
+        return parse_padding(value, what)
+    return pair[0] if pair[0] == pair[1] else pair
+
+
 def parse_number(value: Any, what: str) -> float:
     """A finite number: an int, a float, or a string of one (YAML 1.1 reads ``1e3`` as a string);
     never a bool."""
@@ -153,9 +191,15 @@ def parse_number(value: Any, what: str) -> float:
             value = float(value)
         except ValueError:
             raise ValueError(f"must be {what}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"must be {what}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        raise ValueError(f"must be {what}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"must be {what}")
+    return number
 
 
 def parse_multiplier(value: Any) -> float:
@@ -166,6 +210,30 @@ def parse_multiplier(value: Any) -> float:
     return number
 
 
+class Layer(NamedTuple):
+    """One convolution of ``convcost layer``, validated: what ``spec.LayerSpec`` holds, as plain
+    data (flags alone are checked by ``LAYER_FIELDS`` without building pydantic models)."""
+
+    name: str | None
+    input_size: tuple[int, int]
+    channels: int
+    kernel_size: tuple[int, int]
+    filters: int
+    stride: tuple[int, int] = (1, 1)
+    padding: int | str | tuple[int, int] = 0
+
+
+LAYER_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "input_size": parse_pair,
+    "channels": parse_positive_int,
+    "kernel_size": parse_pair,
+    "filters": parse_positive_int,
+    "stride": parse_pair,
+    "padding": parse_layer_padding,
+}
+"""The parser of each field of a Layer but its name (the pydantic model uses the same ones)."""
+
+
 def parse_repeat(value: Any) -> int:
     count = parse_int(value, 1, "a positive integer")
     if count > MAX_REPEAT:
@@ -174,11 +242,12 @@ def parse_repeat(value: Any) -> int:
 
 
 def parse_rate(value: Any) -> float:
-    """A throughput (GFLOP/s, GB/s): a finite number > 0; a zero bandwidth would make every
-    layer take forever."""
-    number = parse_number(value, "a number > 0")
-    if number <= 0:
-        raise ValueError("must be a number > 0")
+    """A throughput (GFLOP/s, GB/s) from ``MIN_RATE`` to ``MAX_RATE``; a zero bandwidth would
+    make every layer take forever."""
+    what = f"a number from {MIN_RATE:g} to {MAX_RATE:g}"
+    number = parse_number(value, what)
+    if not MIN_RATE <= number <= MAX_RATE:
+        raise ValueError(f"must be {what}")
     return number
 
 

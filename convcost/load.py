@@ -8,10 +8,8 @@ built, so an alias bomb is refused instead of expanded.
 from __future__ import annotations
 
 import difflib
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from convcost.errors import SpecError
@@ -19,13 +17,20 @@ from convcost.errors import SpecError
 if TYPE_CHECKING:  # pydantic is imported only when something must be validated
     from pydantic import BaseModel, ValidationError
 
+    from convcost.fields import Layer
     from convcost.graph import Graph
-    from convcost.spec import LayerSpec
 
 M = TypeVar("M", bound="BaseModel")
 
-MAX_YAML_NODES = 100_000
-"""A real spec has a few hundred nodes; far more means an alias bomb or a mistake."""
+MAX_YAML_DEPTH = 50
+"""Nesting of a YAML document, aliases expanded (a real spec nests 4 deep): deeper is refused
+before anything is built (PyYAML's C composer recurses, and crashes the process at ~30,000)."""
+MAX_YAML_NODES = 1_000_000
+"""Nodes as written: a spec of 100,000 layer entries has about 700,000. Bounds memory (each node
+costs ~300 bytes to compose) together with ``safe_io.MAX_INPUT_BYTES``."""
+MAX_ALIAS_NODES = 100_000
+"""Nodes that aliases add when expanded: a real spec reuses a few small mappings; far more is an
+alias bomb (a 1 KB document can expand to billions)."""
 
 
 @dataclass
@@ -48,27 +53,143 @@ class Source:
 
 
 def read_text(path: str) -> tuple[str, str]:
-    """(text, display name) of a file, or of stdin for ``-``."""
-    if path == "-":
-        name = "<stdin>"
-        try:
-            text = sys.stdin.buffer.read().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SpecError(f"{name}: cannot be read ({exc})") from None
-    else:
-        file = Path(path)
-        name = path
-        if not file.exists():
-            raise SpecError(f"{name}: no such file")
-        if file.is_dir():
-            raise SpecError(f"{name}: is a directory, expected a YAML file")
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SpecError(f"{name}: cannot be read ({exc})") from None
-    if not text.strip():
-        raise SpecError(f"{name}: is empty, expected a YAML mapping")
-    return text, name
+    """(text, display name) of a file, or of stdin for ``-`` (``safe_io.read_input``)."""
+    from convcost.safe_io import read_input
+
+    return read_input(path)
+
+
+def _loader_class() -> Any:
+    """PyYAML's safe loader (the C one when built), whose constructors fail with a located
+    ConstructorError instead of a bare ValueError, KeyError, ... and refuse long integers."""
+    import yaml
+
+    from convcost.fields import MAX_DIGITS
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    limit = 10**MAX_DIGITS
+    int_tag = "tag:yaml.org,2002:int"
+
+    class Loader(base):  # type: ignore[misc]
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            if node.tag == int_tag and len(node.value) > MAX_DIGITS:
+                digits = sum(c.isdigit() for c in node.value)
+                if digits > MAX_DIGITS:  # before int(): it is slow on long text
+                    raise _failed(node, f"an integer of {digits:,} digits (at most {MAX_DIGITS})")
+            try:
+                data = super().construct_object(node, deep)
+            except yaml.YAMLError:
+                raise
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+                kind = str(node.tag).rsplit(":", 1)[-1]
+                raise _failed(node, f"{_short(node.value)} is not a valid {kind}") from None
+            if type(data) is int and not -limit < data < limit:  # 1:2:3 (base 60) can grow
+                raise _failed(node, f"an integer of more than {MAX_DIGITS} digits")
+            return data
+
+    def _failed(node: Any, problem: str) -> Exception:
+        return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+    return Loader
+
+
+def _yaml_error(exc: Exception, name: str, text: str) -> SpecError:
+    """Any PyYAML error as one located line."""
+    import yaml
+
+    if isinstance(exc, yaml.MarkedYAMLError):
+        where = _at(name, exc.problem_mark or exc.context_mark)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in problem:
+            return SpecError(
+                f"{where}: unsupported YAML tag (only plain YAML is read: no Python or custom tags)"
+            )
+        return SpecError(f"{where}: invalid YAML: {problem}")
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow (NUL, ...)
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+        line = before.count("\n") + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return SpecError(
+            f"{name}, line {line}: invalid YAML: the character {char!r} is not allowed "
+            "(control characters are not)"
+        )
+    return SpecError(f"{name}: invalid YAML: {' '.join(str(exc).split())}")
+
+
+def _at(name: str, mark: Any) -> str:
+    """'file, line N' for a YAML mark (None: the file alone)."""
+    return f"{name}, line {mark.line + 1}" if mark is not None else name
+
+
+def _check_events(loader_cls: Any, text: str, name: str) -> None:
+    """Measure a document from its parse events, before any node is built, and refuse it if it
+    is nested deeper than MAX_YAML_DEPTH, has more than MAX_YAML_NODES nodes, or its aliases
+    would add more than MAX_ALIAS_NODES nodes or contain themselves. An alias counts as the
+    subtree it stands for (measured once, at its anchor), so nothing is ever expanded."""
+    import yaml
+
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    anchored: dict[str, tuple[int, int] | None] = {}  # anchor → (size, height); None while open
+    stack: list[list[Any]] = [[0, 0, None]]  # per open collection: size, height below, anchor
+    nodes = added = 0
+    parser = loader_cls(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            size = height = 0
+            if isinstance(event, yaml.ScalarEvent):
+                nodes, size = nodes + 1, 1
+            elif isinstance(event, starts):
+                nodes += 1
+                if len(stack) > MAX_YAML_DEPTH:
+                    raise SpecError(
+                        f"{_at(name, event.start_mark)}: YAML nested more than {MAX_YAML_DEPTH} "
+                        "levels deep (the limit); a spec nests a few levels"
+                    )
+                if event.anchor is not None:
+                    anchored[event.anchor] = None
+                stack.append([0, 0, event.anchor])
+            elif isinstance(event, ends):
+                size, below, anchor = stack.pop()
+                size, height = size + 1, below + 1
+                if anchor is not None:
+                    anchored[anchor] = (size, height)
+            elif isinstance(event, yaml.AliasEvent):
+                known = anchored.get(event.anchor or "", (0, 0))
+                if known is None:
+                    raise SpecError(
+                        f"{_at(name, event.start_mark)}: a YAML alias refers to a node that "
+                        "contains it (a recursive structure); a spec must be a finite tree"
+                    )
+                size, height = known
+                added += size
+                if added > MAX_ALIAS_NODES:
+                    raise SpecError(
+                        f"{name}: its aliases expand it by more than {MAX_ALIAS_NODES:,} YAML "
+                        "nodes (the limit); refusing what looks like an alias bomb"
+                    )
+                if len(stack) - 1 + height > MAX_YAML_DEPTH:
+                    raise SpecError(
+                        f"{_at(name, event.start_mark)}: YAML nested more than {MAX_YAML_DEPTH} "
+                        "levels deep once its aliases are expanded (the limit)"
+                    )
+            else:
+                continue
+            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                anchored[event.anchor] = (1, 0)
+            parent = stack[-1]
+            parent[0] += size
+            parent[1] = max(parent[1], height)
+            if nodes > MAX_YAML_NODES:
+                raise SpecError(
+                    f"{_at(name, event.start_mark)}: more than {MAX_YAML_NODES:,} YAML values "
+                    "(the limit); split the spec, or use repeat:"
+                )
+    finally:
+        parser.dispose()
 
 
 def load_yaml(path: str) -> tuple[dict[str, Any], Source]:
@@ -76,32 +197,22 @@ def load_yaml(path: str) -> tuple[dict[str, Any], Source]:
     import yaml
 
     text, name = read_text(path)
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_cls(text)
+    loader_cls = _loader_class()
+    loader = None
     try:
+        _check_events(loader_cls, text, name)
+        loader = loader_cls(text)
         node = loader.get_single_node()
         if node is None:
             raise SpecError(f"{name}: is empty, expected a YAML mapping")
-        size = _expanded_size(node, {}, set(), name)
-        if size > MAX_YAML_NODES:
-            raise SpecError(
-                f"{name}: expands to {size:,} YAML nodes through aliases (at most "
-                f"{MAX_YAML_NODES:,}); refusing what looks like an alias bomb"
-            )
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{name}, line {mark.line + 1}" if mark else name
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor" in problem:
-            problem = "unsupported YAML tag (only plain YAML is read: no Python or custom tags)"
-        else:
-            problem = f"invalid YAML: {problem}"
-        raise SpecError(f"{where}: {problem}") from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"{name}: invalid YAML ({exc})") from None
+        raise _yaml_error(exc, name, text) from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        raise SpecError(f"{name}: invalid YAML: {exc}") from None  # a constructor's own failure
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise SpecError(
@@ -112,35 +223,8 @@ def load_yaml(path: str) -> tuple[dict[str, Any], Source]:
     return data, Source(name, lines)
 
 
-def _expanded_size(node: Any, memo: dict[int, int], open_: set[int], name: str) -> int:
-    """Number of nodes once every alias is expanded, computed without expanding (memoised).
-    A node that contains itself through an alias would expand forever: refused."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    if key in open_:
-        raise SpecError(
-            f"{name}, line {node.start_mark.line + 1}: a YAML alias refers to a node that contains it "
-            "(a recursive structure); a spec must be a finite tree"
-        )
-    open_.add(key)
-    value = node.value
-    size = 1
-    if isinstance(value, list):
-        for item in value:
-            if isinstance(item, tuple):
-                size += _expanded_size(item[0], memo, open_, name)
-                size += _expanded_size(item[1], memo, open_, name)
-            else:
-                size += _expanded_size(item, memo, open_, name)
-    open_.discard(key)
-    memo[key] = size
-    return size
-
-
 def _record_lines(node: Any, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
-    if path in lines and len(lines) > MAX_YAML_NODES:
-        return
+    """The line of every key and item; recursion is bounded by MAX_YAML_DEPTH (checked first)."""
     lines.setdefault(path, node.start_mark.line + 1)
     if node.id == "mapping":
         for key, value in node.value:
@@ -245,7 +329,11 @@ def _describe(
     message = str(error["msg"])
     for prefix in ("Value error, ", "Input "):
         message = message.removeprefix(prefix)
-    shown = (value if flag and isinstance(value, str) else _short(value)) if found else "nothing"
+    shown = (
+        (_short_text(value) if flag and isinstance(value, str) else _short(value))
+        if found
+        else "nothing"
+    )
     return f"{where}: {shown} is not allowed: {message}"
 
 
@@ -294,7 +382,10 @@ def _own_keys(model: type[BaseModel]) -> list[str]:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    return _short_text(repr(value))
+
+
+def _short_text(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -324,23 +415,27 @@ def _known_keys(model: type[BaseModel]) -> list[str]:
 LAYER_ALIASES = {"D_F": "input_size", "M": "channels", "D_K": "kernel_size", "N": "filters"}
 
 
-def load_layers(
-    spec: str | None, flags: dict[str, tuple[str, Any]]
-) -> tuple[list[LayerSpec], bool]:
+def load_layers(spec: str | None, flags: dict[str, tuple[str, Any]]) -> tuple[list[Layer], bool]:
     """The layers of ``convcost layer``: a spec file (one layer or ``layers:``) with flag overrides.
 
     ``flags`` maps each spec key to (flag name, value or None when not given). Returns the layers
-    and whether they came from a ``layers:`` list.
+    and whether they came from a ``layers:`` list. Flags alone are checked by the plain parsers of
+    ``fields`` (pydantic is loaded only for a file).
     """
+    from convcost.fields import Layer
+
+    if spec is None:
+        return [_flag_layer(flags)], False
     from convcost.spec import LayerFile, LayerSpec
 
     given = {key: value for key, (_, value) in flags.items() if value is not None}
-    if spec is None:
-        data: dict[str, Any] = {}
-        source = Source(flags={key: flag for key, (flag, _) in flags.items()})
-    else:
-        data, source = load_yaml(spec)
-        source.flags = {key: flags[key][0] for key in given}
+    data, source = load_yaml(spec)
+    source.flags = {key: flags[key][0] for key in given}
+    if _is_network(data):
+        raise SpecError(
+            f"{source.name}: is a network spec (input: and typed layers), not a layer; "
+            f"cost it with: convcost model {source.name}"
+        )
     if "layers" in data:
         if given:
             names = ", ".join(flags[key][0] for key in given)
@@ -348,14 +443,50 @@ def load_layers(
                 f"{names}: cannot override a spec with several layers ({source.name}); "
                 "edit the file, or give one layer"
             )
-        return list(validate(LayerFile, data, source).layers), True
+        layers = validate(LayerFile, data, source).layers
+        return [Layer(**layer.model_dump()) for layer in layers], True
     for alias, key in LAYER_ALIASES.items():
         if alias in data and key in data:
             raise SpecError(f"{source.locate((alias,))}: both {alias} and {key} are set; keep one")
         if alias in data:
             data[key] = data.pop(alias)
             source.lines[(key,)] = source.lines.get((alias,), 1)
-    return [validate(LayerSpec, {**data, **given}, source)], False
+    return [Layer(**validate(LayerSpec, {**data, **given}, source).model_dump())], False
+
+
+def _flag_layer(flags: dict[str, tuple[str, Any]]) -> Layer:
+    """One layer from flags alone, each checked by its plain parser: one line per problem."""
+    from convcost.fields import LAYER_FIELDS, Layer
+
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, (flag, value) in flags.items():
+        if value is None:
+            if key not in Layer._field_defaults:
+                problems.append(f"{flag}: missing, it is required")
+            continue
+        try:
+            values[key] = LAYER_FIELDS[key](value)
+        except ValueError as exc:
+            problems.append(f"{flag}: {_short_text(value)} is not allowed: {exc}")
+    if problems:
+        raise SpecError(problems)
+    return Layer(name=None, **values)
+
+
+def _is_network(data: Mapping[str, Any]) -> bool:
+    layers = data.get("layers")
+    typed = isinstance(layers, list) and any(isinstance(e, Mapping) and "type" in e for e in layers)
+    return "input" in data or typed
+
+
+def _is_layer(data: Mapping[str, Any]) -> bool:
+    layers = data.get("layers")
+    keys = {*LAYER_ALIASES, *LAYER_ALIASES.values()}
+    entries = layers if isinstance(layers, list) else [data]
+    return "input" not in data and any(
+        isinstance(e, Mapping) and "type" not in e and keys & set(e) for e in entries
+    )
 
 
 def load_network(name: str, input_shape: tuple[int, ...] | None = None) -> Graph:
@@ -363,19 +494,25 @@ def load_network(name: str, input_shape: tuple[int, ...] | None = None) -> Graph
     with the ``onnx`` extra; ``input_shape`` pins its input: N×C×H×W or H×W) or a YAML spec."""
     from convcost import architectures
     from convcost.graph import compile_graph
+    from convcost.safe_io import exists, is_file
 
     if is_onnx(name):
         return load_onnx(name, input_shape)
     if input_shape is not None:
         raise SpecError("--input-shape: applies to ONNX files; a spec sets its input: {size: ...}")
-    if architectures.canonical(name) is not None and not Path(name).is_file():
+    if architectures.canonical(name) is not None and not is_file(name):
         return compile_graph(architectures.builtin_spec(name))
-    if name != "-" and not Path(name).exists() and "." not in name and "/" not in name:
+    if name != "-" and not exists(name) and "." not in name and "/" not in name:
         known = ", ".join(architectures.names())
         raise SpecError(f"{name}: no such built-in network or file; built-ins: {known}")
     from convcost.spec import NetworkSpec
 
     data, source = load_yaml(name)
+    if _is_layer(data):
+        raise SpecError(
+            f"{source.name}: is a layer spec (D_F, M, D_K, N), not a network; "
+            f"cost it with: convcost layer --spec {source.name}"
+        )
     spec = validate(NetworkSpec, data, source).normalized()
     return compile_graph(spec, lambda path: source.locate(path))
 

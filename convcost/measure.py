@@ -7,7 +7,7 @@ warm-up rounds; each variant's time is the median of its rounds. The thread coun
 ``torch.set_num_threads`` and, where the OS allows, the process is pinned to that many CPUs for
 the run (and unpinned after).
 
-torch is an optional extra (``pip install "convcost[torch]"``); without it ``MissingExtraError``.
+torch is an optional extra (``pip install torch``); without it ``MissingExtraError``.
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ def _torch() -> Any:
             import torch
     except ImportError:
         raise MissingExtraError(
-            'convcost measure needs PyTorch: pip install "convcost[torch]" '
-            "(or pip install torch, a CPU build is enough)"
+            "convcost measure needs PyTorch: pip install torch (a CPU build is enough; in a "
+            'checkout of convcost: pip install -e ".[torch]")'
         ) from None
     return torch
 
@@ -79,6 +79,8 @@ def _padding(layer: LayerComparison) -> tuple[tuple[int, int, int, int] | None, 
     a much slower path here). So an odd total is rounded up to a symmetric padding whenever that
     gives the same D_G (always for stride > 1): the same output positions and mult-adds, one
     zero row moved from the bottom to the top. Otherwise (an even kernel at stride 1) ZeroPad2d."""
+    if isinstance(layer.padding, tuple):
+        return None, layer.padding
     if layer.padding != "same":
         p = 0 if layer.padding == "valid" else int(layer.padding)
         return None, (p, p)

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 from convcost.cost import Cost
+from convcost.errors import SpecError
 from convcost.network import LayerRow, Shape
 
 if TYPE_CHECKING:  # annotations only: the reports below wrap these without importing them
@@ -189,6 +190,10 @@ class Roofline:
 
 ZERO_TIME = Roofline(Fraction(0), Fraction(0), Fraction(0))
 
+MAX_SECONDS = 10**100
+"""The longest roofline estimate of one layer (the universe is about 4·10¹⁷ s old); within it
+every time, and every sum of a network's times, is a float in JSON and CSV."""
+
 
 def roofline(t: Traffic, device: Device, dtype: str) -> Roofline:
     """time = max(FLOPs / peak FLOP/s, bytes / bandwidth).
@@ -200,6 +205,11 @@ def roofline(t: Traffic, device: Device, dtype: str) -> Roofline:
     """
     compute = Fraction(t.flops) / device.peak_flops(dtype)
     memory = Fraction(t.total_bytes) / device.bandwidth
+    if max(compute, memory) > MAX_SECONDS:  # its float in JSON would overflow
+        raise SpecError(
+            f"--device: a layer would take more than 1e{len(str(MAX_SECONDS)) - 1} s on "
+            f"{device.name} (the limit of the estimate); its sizes are beyond any device"
+        )
     return Roofline(compute, memory, max(compute, memory))
 
 

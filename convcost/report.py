@@ -24,8 +24,8 @@ from convcost.network import (
     output_hw,
 )
 
-if TYPE_CHECKING:  # the model path must not pay for building pydantic models
-    from convcost.spec import LayerSpec
+if TYPE_CHECKING:
+    from convcost.fields import Layer
 
 
 class Size(NamedTuple):
@@ -57,7 +57,7 @@ class LayerComparison(NamedTuple):
     input: Shape
     kernel: Pair
     stride: Pair
-    padding: int | str
+    padding: int | str | Pair
     output: Shape
     standard: Cost
     depthwise: Cost
@@ -97,7 +97,7 @@ class LayerReport(NamedTuple):
 
 
 def compare_layer(
-    spec: LayerSpec, size: Size, bias: bool = False, where: str = "layer"
+    spec: Layer, size: Size, bias: bool = False, where: str = "layer"
 ) -> LayerComparison:
     """Apply α (M, N → int(c·α), at least 1) and ρ (D_F → round(ρ·D_F)), then cost both ways."""
     alpha = cost.exact(size.alpha)
@@ -119,7 +119,7 @@ def compare_layer(
 
 
 def analyze_layers(
-    specs: list[LayerSpec], size: Size, bias: bool = False, listed: bool = False
+    specs: list[Layer], size: Size, bias: bool = False, listed: bool = False
 ) -> LayerReport:
     """Compare each layer; ``listed`` when they came from a ``layers:`` list (errors name the index)."""
     problems: list[str] = []

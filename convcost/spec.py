@@ -25,13 +25,16 @@ from pydantic import (
 from convcost.fields import (
     ACTIVATIONS,
     LAYER_DEFAULTS,
+    MAX_RATE,
     MAX_REPEAT,
+    MIN_RATE,
     Pads,
     apply_defaults,
     parse_activation,
     parse_bool,
     parse_filters,
     parse_int,
+    parse_layer_padding,
     parse_multiplier,
     parse_optional_activation,
     parse_optional_bool,
@@ -60,6 +63,25 @@ Padding = Annotated[
     int | str,
     PlainValidator(parse_padding),
     WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, {"enum": ["same", "valid"]}]}),
+]
+LayerPadding = Annotated[
+    int | str | tuple[int, int],
+    PlainValidator(parse_layer_padding),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"enum": ["same", "valid"]},
+                {"type": "string", "pattern": r"^\d+[xX×]\d+$"},
+                {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 0},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            ]
+        }
+    ),
 ]
 Multiplier = Annotated[
     float,
@@ -91,7 +113,9 @@ class LayerSpec(_Model):
     kernel_size: PositivePair = Field(alias="D_K", description="D_K: kernel side, K or KhxKw")
     filters: PositiveInt = Field(alias="N", description="N: filters (output channels)")
     stride: PositivePair = Field((1, 1), description="S: stride, S or SHxSW")
-    padding: Padding = Field(0, description="P: integer, 'same' (ceil(D_F/S)) or 'valid' (0)")
+    padding: LayerPadding = Field(
+        0, description="P: integer, PHxPW, 'same' (ceil(D_F/S)) or 'valid' (0)"
+    )
 
 
 class LayerFile(_Model):
@@ -216,11 +240,18 @@ class _ConvAttrs(_NetLayer):
     shares: str | None = Field(None, description=_SHARES)
 
 
+def _kernel_from_defaults_schema(schema: dict[str, Any]) -> None:
+    """A conv's kernel_size may come from the spec's defaults, which a JSON Schema cannot see."""
+    schema["required"] = [k for k in schema.get("required", []) if k != "kernel_size"]
+
+
 class ConvLayer(_ConvAttrs):
     """Standard convolution (grouped when groups > 1)."""
 
+    model_config = ConfigDict(json_schema_extra=_kernel_from_defaults_schema)
+
     type: Literal["conv"]
-    kernel_size: TPair = Field(description="D_K: kernel side, K or KhxKw")
+    kernel_size: TPair = Field(description="D_K: kernel side, K or KhxKw (or from defaults:)")
     filters: TFilters = Field(description="N: output channels (scaled by α), or classes")
     stride: TPair = _D["conv"]["stride"]
     padding: TPads = _D["conv"]["padding"]
@@ -470,7 +501,16 @@ class BlockCall(_Model):
 
     model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
 
-    type: str
+    type: Annotated[
+        str,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "description": "the name of a block in blocks:",
+                "not": {"enum": list(LAYER_DEFAULTS)},
+            }
+        ),
+    ]
     name: str | None = None
     from_: From = Field(None, alias="from")
     repeat: TRepeat = 1
@@ -669,7 +709,9 @@ class NetworkSpec(_Model):
 # --- device profiles, for `--device` (convcost.device loads them) ---------------------------------
 
 Rate = Annotated[
-    float, PlainValidator(parse_rate), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
+    float,
+    PlainValidator(parse_rate),
+    WithJsonSchema({"type": "number", "minimum": MIN_RATE, "maximum": MAX_RATE}),
 ]
 DTYPES = ("float32", "float16", "bfloat16", "int8")
 
@@ -698,3 +740,50 @@ class DeviceSpec(_Model):
     memory_gbps: Rate = Field(description="memory bandwidth in GB/s (10⁹ bytes per second)")
     source: str = Field(min_length=1, description="where the figures come from")
     notes: str = Field("", description="caveats: what the figures assume")
+
+
+# --- JSON Schema, for `convcost schema` --------------------------------------------------------------
+
+
+def _layer_schema() -> dict[str, Any]:
+    """One layer as convcost reads it: each aliased field under either name (D_F or input_size),
+    one of the two required and not both."""
+    schema = LayerSpec.model_json_schema(by_alias=True)
+    properties, required = schema["properties"], set(schema.get("required", ()))
+    rules: list[dict[str, Any]] = []
+    for name, info in LayerSpec.model_fields.items():
+        alias = info.alias
+        if not alias or alias == name:
+            continue
+        properties[name] = properties[alias]
+        rules.append({"not": {"required": [alias, name]}})
+        if alias in required:
+            required.discard(alias)
+            rules.append({"anyOf": [{"required": [alias]}, {"required": [name]}]})
+    schema["required"] = sorted(required)
+    schema["allOf"] = rules
+    return schema
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of a spec file: 'network', 'layer' (one layer, or ``layers:``) or 'device'."""
+    if kind == "layer":
+        layer = _layer_schema()
+        several = {
+            "type": "object",
+            "properties": {
+                "layers": {"type": "array", "items": {"$ref": "#/$defs/Layer"}, "minItems": 1}
+            },
+            "required": ["layers"],
+            "additionalProperties": False,
+        }
+        document: dict[str, Any] = {
+            "title": "convcost layer spec",
+            "description": "One layer, or several under layers: (convcost layer --spec).",
+            "$defs": {"Layer": layer},
+            "anyOf": [{"$ref": "#/$defs/Layer"}, several],
+        }
+    else:
+        model: type[_Model] = NetworkSpec if kind == "network" else DeviceSpec
+        document = model.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **document}

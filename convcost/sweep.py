@@ -29,6 +29,7 @@ from operator import mul
 from convcost import cost
 from convcost.cost import Cost
 from convcost.errors import SpecError
+from convcost.fields import MAX_DIGITS, parse_pair
 from convcost.graph import INPUT, Graph
 from convcost.network import (
     Conventions,
@@ -132,12 +133,14 @@ def parse_resolutions(text: str) -> list[Pair]:
     for item in text.split(","):
         if not item.strip():
             raise ValueError(f"empty item in {text!r}")
-        match = _PAIR_RE.match(item)
-        if match:
-            hw = (int(match[1]), int(match[2]))
-            if min(hw) < 1:
-                raise ValueError(f"{item.strip()!r}: sides must be positive integers")
-            out.append(hw)
+        if _PAIR_RE.match(item):
+            try:
+                out.append(parse_pair(item))  # at most fields.MAX_DIGITS digits a side
+            except ValueError:
+                raise ValueError(
+                    f"{item.strip()!r}: sides must be positive integers of at most "
+                    f"{MAX_DIGITS} digits"
+                ) from None
         else:
             out.extend((int(v), int(v)) for v in expand(item, _side))
     if len(out) > MAX_VARIANTS:

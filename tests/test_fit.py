@@ -226,7 +226,10 @@ def test_plot_without_matplotlib(run: Run, monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     (line,) = run.bad("sweep", "mobilenet", "--plot", "out.png")
-    assert line == '--plot needs matplotlib, an optional extra: pip install "convcost[plot]"'
+    assert line == (
+        "--plot needs matplotlib, an optional extra: pip install matplotlib "
+        '(in a checkout of convcost: pip install -e ".[plot]")'
+    )
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

@@ -214,4 +214,6 @@ def test_any_bad_value_exits_2(run: Run, field: str, value: object) -> None:
 def test_recursive_alias_and_bad_encoding_on_stdin(run: Run) -> None:
     assert "recursive structure" in run.bad("layer", "--spec", "-", input="a: &a [*a]\n")[0]
     lines = run.bad("layer", "--spec", "-", input=b"D_F: 6\nname: caf\xe9\n")
-    assert "<stdin>: cannot be read" in lines[0]
+    assert lines == [
+        "<stdin>, line 2: cannot be read: byte 0xe9 is not UTF-8 (save the file as UTF-8)"
+    ]

@@ -20,7 +20,10 @@ SEED = ("measure", "-i", "6", "-m", "3", "-k", "3", "-n", "5", "--repeats", "3",
 def test_without_torch_explains_and_exits_2(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
     lines = run.bad(*SEED)
-    assert 'pip install "convcost[torch]"' in lines[0]
+    assert (
+        'pip install torch (a CPU build is enough; in a checkout of convcost: pip install -e ".[torch]")'
+        in lines[0]
+    )
 
 
 HAS_TORCH = (

@@ -215,7 +215,7 @@ def test_schema_device(run: Run) -> None:
         ),
         (
             "name: x\npeak_gflops:\n  float32: 100\nmemory_gbps: 0\nsource: s\n",
-            ["line 4: memory_gbps: 0 is not allowed: must be a number > 0"],
+            ["line 4: memory_gbps: 0 is not allowed: must be a number from 1e-06 to 1e+12"],
         ),
         (
             "name: x\npeak_gflops:\n  float64: 100\nmemory_gbps: 50\nsource: s\n",

@@ -451,7 +451,7 @@ def test_long_list_lines_up(run: Run) -> None:
 def test_help_keeps_its_brackets(run: Run) -> None:
     """typer renders help through rich markup, which swallows an unescaped [default: ...]."""
     text = " ".join(run("sweep", "--help").stdout.replace("│", " ").split())
-    assert 'pip install "convcost[plot]"' in text
+    assert 'pip install -e ".[plot]"' in text
     assert "default 1000" in text
     assert "[default: the paper's α 1, 0.75, 0.5, 0.25" in text
     fit = " ".join(run("fit", "--help").stdout.replace("│", " ").split())

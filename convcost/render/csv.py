@@ -1,24 +1,42 @@
-"""CSV: one row per (layer, variant), network layer or sweep variant; exact integers."""
+"""CSV: one row per (layer, variant), network layer or sweep variant; exact integers.
+
+Text cells are escaped like every other output (a control character in a name is written as
+``\x1b``, ``\n``), so a CSV shown in a terminal cannot drive it and a row is one line.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convcost.render import records
+from convcost.safe_io import printable
+
+if TYPE_CHECKING:
+    from convcost.sweep import FitReport
 
 
-def table(rows: Sequence[dict[str, Any]]) -> str:
-    if not rows:
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Rows under their header; with no rows, the header alone when ``columns`` are known."""
+    fields = list(rows[0]) if rows else list(columns or ())
+    if not fields:
         return ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(
+        {key: printable(value) if isinstance(value, str) else value for key, value in row.items()}
+        for row in rows
+    )
     return out.getvalue()
 
 
 def render(report: Any) -> str:
     return table(records.rows(report))
+
+
+def render_FitReport(report: FitReport) -> str:
+    """The front; when nothing fits, its header alone (a script reads an empty table)."""
+    return table(records.rows(report), records.fit_columns(report))

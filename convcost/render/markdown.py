@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
+from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
     from convcost.measure import MeasureReport
@@ -31,7 +32,7 @@ def _cell(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value).replace("|", "\\|")
+    return printable(str(value)).replace("|", "\\|")
 
 
 def _caption(conventions: dict[str, Any]) -> str:

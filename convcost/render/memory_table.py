@@ -27,8 +27,10 @@ from convcost.render.table import (
     _layer_table,
     _layer_title,
     _new_table,
+    _optional,
     _side_by_side,
     _summary,
+    bar,
     convention_line,
     show,
 )
@@ -66,7 +68,7 @@ def _footer(
 ) -> None:
     console.print(convention_line(conventions, residual), style="dim")
     for line in memory_lines(options):
-        console.print(Text(line, style="dim"))
+        console.print(line, style="dim")
 
 
 # --- convcost layer --memory ---------------------------------------------------------------------
@@ -139,14 +141,6 @@ def print_LayerMemoryReport(
 # --- convcost model --memory ---------------------------------------------------------------------
 
 
-def _bar(share: Fraction, largest: Fraction, width: int) -> Text:
-    """The row's share (of time, or of bytes without a device), a bar scaled to the largest."""
-    cells = round(float(share / largest) * width) if largest else 0
-    text = Text(f"{percent(share, 1):>5} ")
-    text.append("█" * cells, style="cyan")
-    return text
-
-
 def _layers_table(report: NetworkMemoryReport, console: Console, exact: bool) -> Table:
     base = report.base
     timed = bool(report.rooflines)
@@ -172,14 +166,14 @@ def _layers_table(report: NetworkMemoryReport, console: Console, exact: bool) ->
     if timed:
         table.add_column("est. time" if wide else "time", justify="right", no_wrap=True)
         table.add_column("bound", no_wrap=True)
-        table.add_column("share", no_wrap=True)
         total = report.total_roofline
         assert total is not None
         shares = [ratio_f(r.seconds, total.seconds) for r in report.rooflines]
     else:
         moved = report.total.total_bytes
-        table.add_column("share", no_wrap=True)
         shares = [ratio(t.total_bytes, moved) for t in report.traffic]
+    table.add_column("share", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
     largest = max(shares, default=Fraction(0))
     for i, row in enumerate(base.rows):
         t = report.traffic[i]
@@ -196,7 +190,7 @@ def _layers_table(report: NetworkMemoryReport, console: Console, exact: bool) ->
         if timed:
             r = report.rooflines[i]
             cells += [duration(r.seconds), r.bound]
-        cells.append(_bar(shares[i], largest, BAR_WIDTH if wide else 4))
+        cells += [percent(shares[i], 1), bar(shares[i], largest, BAR_WIDTH if wide else 4)]
         table.add_row(*cells)
     return table
 
@@ -282,7 +276,8 @@ def print_NetworkMemoryReport(
     report: NetworkMemoryReport, console: Console, exact: bool = False
 ) -> None:
     base = report.base
-    show(console, _layers_table(report, console, exact))
+    layers = _layers_table(report, console, exact)
+    show(console, layers, _optional(layers, "", "filter", "output", "#"))
     show(console, _summary(base, exact))
     show(console, _memory_summary(report, exact))
     show(console, _by_type(report))
@@ -348,7 +343,7 @@ def print_MeasureReport(report: MeasureReport, console: Console, exact: bool = F
         "  separable = dw then pw, run back to back",
     ]
     for line in lines:
-        console.print(Text(line, style="dim"))
+        console.print(line, style="dim")
     if report.memory.options.device is not None:
         for line in memory_lines(report.memory.options)[3:]:
-            console.print(Text(line, style="dim"))
+            console.print(line, style="dim")

@@ -1,6 +1,7 @@
-"""Pictures of a sweep or a fit (matplotlib, an optional extra: ``pip install "convcost[plot]"``).
+"""Pictures of a sweep or a fit (matplotlib, an optional extra: ``pip install matplotlib``).
 
 No pyplot: a bare ``Figure`` keeps matplotlib's global state (and any GUI backend) out of it.
+Names are data: titles are drawn without mathtext (a ``$`` in a model name stays a ``$``).
 """
 
 from __future__ import annotations
@@ -9,27 +10,39 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from convcost.errors import MissingExtraError
+from convcost.errors import MissingExtraError, SpecError
+from convcost.safe_io import printable
 from convcost.sweep import PAPER_ALPHAS, PAPER_RESOLUTIONS, FitReport, SweepReport, SweepRow
 
 PAPER = {(a, (r, r)) for a in PAPER_ALPHAS for r in PAPER_RESOLUTIONS}
 PAPER_STYLE = {"s": 70, "facecolor": "none", "edgecolor": "#d62728", "linewidths": 1.8, "zorder": 5}
 
+NEEDS_MATPLOTLIB = (
+    "--plot needs matplotlib, an optional extra: pip install matplotlib "
+    '(in a checkout of convcost: pip install -e ".[plot]")'
+)
+MAX_PLOT_VALUE = 10**300
+"""Counts larger than this do not fit matplotlib's floats (about 1.8e308) with room for its axes."""
+
 
 def draw(report: SweepReport | FitReport, path: str) -> None:
-    """Write the picture of a report to ``path`` (.png, .svg or .pdf)."""
+    """Write the picture of a report to ``path`` (.png, .svg or .pdf, from its name)."""
     try:
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - the CLI checks first
-        raise MissingExtraError(
-            '--plot needs matplotlib, an optional extra: pip install "convcost[plot]"'
-        ) from None
+        raise MissingExtraError(NEEDS_MATPLOTLIB) from None
+    rows = report.sweep.rows if isinstance(report, FitReport) else report.rows
+    if any(max(r.cost.macs, r.cost.params) > MAX_PLOT_VALUE for r in rows):
+        raise SpecError(
+            "--plot: counts beyond 1e300 cannot be drawn (the limit of a plot's floats); "
+            "drop --plot: the table, --json and --format csv carry every digit"
+        )
     figure = Figure(figsize=(12, 5.2), layout="constrained")
     if isinstance(report, FitReport):
         _fit(figure, report)
     else:
         _sweep(figure, report)
-    figure.savefig(path, dpi=120)
+    figure.savefig(path, dpi=120, format=path.rsplit(".", 1)[-1].lower())
 
 
 def _label(row: SweepRow) -> str:
@@ -147,7 +160,8 @@ def _sweep(figure: Any, report: SweepReport) -> None:
         by_res.margins(x=0.12)
     if paper_res:
         by_res.legend(fontsize=8, loc="upper left")
-    figure.suptitle(f"{report.model}: {len(report.rows):,} variants, {_conventions(report)}")
+    title = f"{report.model}: {len(report.rows):,} variants, {_conventions(report)}"
+    figure.suptitle(printable(title), parse_math=False)
 
 
 def _conventions(report: SweepReport) -> str:
@@ -198,10 +212,11 @@ def _fit(figure: Any, report: FitReport) -> None:
     costs.set_ylabel("mult-adds (MACs)")
     costs.set_title("their cost, and the budget")
     costs.legend(fontsize=8, loc="upper left")
-    figure.suptitle(
+    title = (
         f"{report.sweep.model}: the largest variants within {_budgets(report)} "
         f"({_conventions(report.sweep)})"
     )
+    figure.suptitle(printable(title), parse_math=False)
 
 
 def _budgets(report: FitReport) -> str:

@@ -277,15 +277,19 @@ def _of(count: int, budget: int | None) -> float | None:
 
 def fit_rows(report: FitReport) -> list[dict[str, Any]]:
     """The front, best first, with the share of each budget used (null: no such budget)."""
-    flops = report.sweep.conventions.flops
-    return [
-        sweep_row(row, flops)
-        | {
-            "macs_of_budget": _of(row.cost.macs, report.max_macs),
-            "params_of_budget": _of(row.cost.params, report.max_params),
-        }
-        for row in report.front
-    ]
+    return [_fit_row(report, row) for row in report.front]
+
+
+def _fit_row(report: FitReport, row: SweepRow) -> dict[str, Any]:
+    return sweep_row(row, report.sweep.conventions.flops) | {
+        "macs_of_budget": _of(row.cost.macs, report.max_macs),
+        "params_of_budget": _of(row.cost.params, report.max_params),
+    }
+
+
+def fit_columns(report: FitReport) -> list[str]:
+    """The columns of ``fit_rows``, also when the front is empty."""
+    return list(_fit_row(report, report.smallest))
 
 
 def not_counted_lines(report: NetworkReport, exact: bool = False) -> list[str]:

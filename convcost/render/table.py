@@ -1,16 +1,22 @@
 """Rich tables for people. The Console is passed in, so tests can fix width and colour; rich
-itself respects NO_COLOR and drops colour when output is not a terminal."""
+itself respects NO_COLOR and drops colour when output is not a terminal.
+
+User text is data: the console reads no markup or emoji codes and escapes control characters in
+every string it prints. A number, shape or index is never cut with '…': a table too wide for the
+console drops its optional columns first, then folds cells onto a second line.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from convcost.cost import Cost
@@ -18,6 +24,7 @@ from convcost.network import BATCH_NORM, Conventions, LayerRow
 from convcost.render import records
 from convcost.render.units import decimal, human, percent, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
+from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
     from convcost.measure import MeasureReport
@@ -26,17 +33,26 @@ if TYPE_CHECKING:  # report types of optional engines, imported only when asked 
 
 BAR_WIDTH = 6
 _SHORT_UNIT = {"mult-adds": "MACs", "FLOPs": "FLOPs"}
+PIPE_WIDTH = 1000
+"""The width of output that is not a terminal (a file, a pipe) and has no COLUMNS: wide enough
+that every table fits at its natural width."""
 
 
 class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        """rich would exit 1 (our status for a bug); let ``cli.main`` end as for any output."""
-        raise BrokenPipeError
+    def render_str(self, text: str, **options: Any) -> Text:
+        """Every string printed is data: no markup (a layer named '[/]' is '[/]'), no emoji codes,
+        control characters escaped (a newline stays a line break)."""
+        options.update(markup=False, emoji=False)
+        return super().render_str(printable(text, keep="\n"), **options)
 
 
 def make_console() -> Console:
-    """The terminal's console: rich decides width and colour (NO_COLOR, not a terminal)."""
-    return _Console(highlight=False, soft_wrap=False)
+    """The terminal's console: rich decides width and colour (NO_COLOR, not a terminal); output
+    that is not a terminal is as wide as its tables, unless COLUMNS says otherwise."""
+    console = _Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPE_WIDTH
+    return console
 
 
 def convention_line(conv: Conventions, residual: bool = False) -> str:
@@ -65,11 +81,53 @@ def _new_table(title: str | None = None, caption: str | None = None) -> Table:
     return table
 
 
-def show(console: Console, table: Table) -> None:
+def natural_width(console: Console, table: Table) -> int:
+    """The width a table takes when nothing limits it."""
+    return console.measure(table, options=console.options.update_width(10**6)).maximum
+
+
+def fit(console: Console, table: Table, optional: Sequence[Column] = ()) -> None:
+    """Make a table fit the console without cutting a number, shape or index: drop the
+    ``optional`` columns, least important first, while it is too wide; then let the text columns
+    (left-aligned: names, types) fold onto more lines, and only if that is not enough the numbers
+    too. Nothing ends in '…'."""
+    for column in optional:
+        if natural_width(console, table) <= console.width:
+            return
+        table.columns.remove(column)
+        for index, kept in enumerate(table.columns):
+            kept._index = index  # rich pads a column by its position (first, last, inner)
+    width = natural_width(console, table)
+    if width <= console.width:
+        return
+    text = [c for c in table.columns if c.justify in ("left", "default")]
+    folded = sum(max(_column_width(console, c) - _FOLDED, 0) for c in text)
+    only_text = width - folded <= console.width
+    for column in table.columns:
+        if only_text and column not in text:
+            column.no_wrap = True  # rich shrinks the wrappable columns only: keep numbers whole
+        else:
+            column.no_wrap, column.overflow = False, "fold"
+
+
+_FOLDED = 4
+"""Columns a folded text column keeps, at least."""
+
+
+def _column_width(console: Console, column: Column) -> int:
+    cells = [column.header, *column.cells]
+    return max(
+        console.measure(cell, options=console.options.update_width(10**6)).maximum for cell in cells
+    )
+
+
+def show(console: Console, table: Table, optional: Sequence[Column] = ()) -> None:
+    """Print a table that fits (``fit``), its title above and its caption below."""
+    fit(console, table, optional)
     title, caption = table.title, table.caption
     table.title = table.caption = None
     if title:
-        console.print(Text(str(title), style="bold"))
+        console.print(str(title), style="bold")
     console.print(table)
     if caption:
         console.print(str(caption))
@@ -81,7 +139,8 @@ def show(console: Console, table: Table) -> None:
 
 def _layer_title(layer: LayerComparison) -> str:
     m = layer.input[2]
-    pad = f"padding {layer.padding}"
+    padding = layer.padding
+    pad = f"padding {side(padding) if isinstance(padding, tuple) else padding}"
     name = f"{layer.name}: " if layer.name else ""
     return (
         f"{name}{times(layer.input)} input, {layer.output[2]} filters of "
@@ -142,12 +201,9 @@ def print_LayerReport(report: LayerReport, console: Console, exact: bool = False
 # --- convcost model ---------------------------------------------------------------------------
 
 
-def _share(share: Fraction, largest: Fraction) -> Text:
-    """'9.0% ████': the layer's share of total mult-adds, with a bar scaled to the largest layer."""
-    cells = round(float(share / largest) * BAR_WIDTH) if largest else 0
-    text = Text(f"{percent(share, 1):>5} ")
-    text.append("█" * cells, style="cyan")
-    return text
+def bar(share: Fraction, largest: Fraction, width: int = BAR_WIDTH) -> Text:
+    """'████': a share drawn as a bar, scaled to the largest."""
+    return Text("█" * (round(float(share / largest) * width) if largest else 0), style="cyan")
 
 
 def _kind(row: LayerRow) -> str:
@@ -173,7 +229,7 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     table = _new_table(title)
     wide = console.width >= 110  # an 80-column terminal drops the input column (= previous output)
     froms = records.sources(report.rows)
-    graph = any(froms) and console.width >= 100  # a chain needs no "from" column
+    graph = any(froms)  # a chain needs no "from" column
     table.add_column("#", justify="right", style="dim")
     if graph:
         table.add_column("from", justify="right", style="dim", no_wrap=True)
@@ -185,7 +241,8 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     table.add_column("output", justify="right", no_wrap=True)
     table.add_column(unit if wide else _SHORT_UNIT[unit], justify="right", no_wrap=True)
     table.add_column("params", justify="right", no_wrap=True)
-    table.add_column("share", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
     shares = [ratio(row.cost.macs, total.macs) for row in report.rows]
     largest = max(shares, default=Fraction(0))
     for row, share, source in zip(report.rows, shares, froms, strict=True):
@@ -200,8 +257,14 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
             human(row.cost.macs * factor, exact),
             human(row.cost.params, exact),
         ]
-        table.add_row(*cells, _share(share, largest))
+        table.add_row(*cells, percent(share, 1), bar(share, largest, BAR_WIDTH if wide else 4))
     return table
+
+
+def _optional(table: Table, *headers: str) -> list[Column]:
+    """The columns of a table with these headers, in this order: what ``fit`` may drop."""
+    by_header = {str(column.header): column for column in table.columns}
+    return [by_header[h] for h in headers if h in by_header]
 
 
 def _summary(report: NetworkReport, exact: bool) -> Table:
@@ -297,7 +360,8 @@ def _side_by_side(report: NetworkReport, exact: bool) -> Table:
 
 
 def print_NetworkReport(report: NetworkReport, console: Console, exact: bool = False) -> None:
-    show(console, _layers_table(report, console, exact))
+    layers = _layers_table(report, console, exact)
+    show(console, layers, _optional(layers, "input", "", "filter", "from"))
     show(console, _summary(report, exact))
     show(console, _by_type(report, exact))
     if report.converted is not None:
@@ -343,7 +407,9 @@ def heat(value: int, low: int, high: int) -> str:
     grows with α² and ρ²."""
     import math
 
-    t = math.log(value / low) / math.log(high / low) if high > low > 0 and value > 0 else 0.0
+    t = 0.0
+    if high > low > 0 and value > 0:  # math.log of an int works at any size, a quotient may not
+        t = (math.log(value) - math.log(low)) / (math.log(high) - math.log(low))
     a, b, t = (_COOL, _MID, 2 * t) if t < 0.5 else (_MID, _HOT, 2 * t - 1)
     r, g, bl = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
     return f"rgb({r},{g},{bl})"
@@ -482,14 +548,14 @@ def print_FitReport(report: FitReport, console: Console, exact: bool = False) ->
     wanted = " and ".join(limits)
     total = len(report.sweep.rows)
     if not report.front:
-        console.print(Text(f"{report.sweep.model}: no variant of {total:,} fits {wanted}", "bold"))
+        console.print(f"{report.sweep.model}: no variant of {total:,} fits {wanted}", style="bold")
         for line in records.nothing_fits(report, exact):
             console.print(line)
         console.print()
         console.print(_sweep_footer(report.sweep), style="dim")
         return
     console.print(
-        Text(f"{report.sweep.model}: {report.fitting:,} of {total:,} variants fit {wanted}", "bold")
+        f"{report.sweep.model}: {report.fitting:,} of {total:,} variants fit {wanted}", style="bold"
     )
     table = _new_table(
         f"the front: the {len(report.front)} largest that fit (no other has both α and "
