@@ -229,7 +229,11 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     table = _new_table(title)
     wide = console.width >= 110  # an 80-column terminal drops the input column (= previous output)
     froms = records.sources(report.rows)
-    graph = any(froms)  # a chain needs no "from" column
+    # a chain needs no "from" column, nor do a bottleneck's residual adds ("+ input" says it)
+    graph = any(
+        source and not (row.node is not None and row.node.role == "add")
+        for row, source in zip(report.rows, froms, strict=True)
+    )
     table.add_column("#", justify="right", style="dim")
     if graph:
         table.add_column("from", justify="right", style="dim", no_wrap=True)
