@@ -24,7 +24,7 @@ import statistics
 import time
 import warnings
 
-from convcost.measure import cpu_name
+from convcost.timing import cpu_name
 
 
 def median_seconds(fn, repeats: int, warmup: int = 3) -> float:  # type: ignore[no-untyped-def]

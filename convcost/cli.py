@@ -21,8 +21,7 @@ from convcost import __version__, safe_io
 from convcost.errors import ConvcostError, MissingExtraError, SpecError
 
 if TYPE_CHECKING:
-    from convcost.graph import Graph
-    from convcost.sweep import FitReport, SweepReport
+    from convcost.sweeps import FitReport, SweepReport
 
 app = typer.Typer(
     name="convcost",
@@ -161,6 +160,29 @@ STRICT = typer.Option(
 )
 
 
+FLAGS = {
+    "input_size": "--input-size",
+    "channels": "--channels",
+    "kernel_size": "--kernel-size",
+    "filters": "--filters",
+    "stride": "--stride",
+    "padding": "--padding",
+    "alpha": "--alpha",
+    "rho": "--rho",
+    "resolution": "--resolution",
+    "classes": "--classes",
+    "min_channels": "--min-channels",
+    "preset": "--preset",
+    "as_": "--as",
+    "max_macs": "--max-macs",
+    "max_params": "--max-params",
+    "min_alpha": "--min-alpha",
+    "min_resolution": "--min-resolution",
+    "dtype": "--dtype",
+}
+"""The library's argument names as this command line spells them (for its messages)."""
+
+
 def _input_shape(value: str | None) -> tuple[int, ...] | None:
     """1x3x224x224 or 224x224."""
     if value is None:
@@ -172,16 +194,6 @@ def _input_shape(value: str | None) -> tuple[int, ...] | None:
             "integers (e.g. 1x3x224x224)"
         )
     return tuple(int(p) for p in parts)
-
-
-def _graph(name: str, input_shape: str | None, resolution: str | None = None) -> Graph:
-    """The network to cost; an ONNX file's input is pinned by --input-shape, or by --resolution."""
-    from convcost.load import is_onnx, load_network
-
-    shape = _input_shape(input_shape)
-    if shape is None and resolution is not None and is_onnx(name):
-        shape = _pair("--resolution", resolution)
-    return load_network(name, shape)
 
 
 class Dtype(str, Enum):
@@ -211,22 +223,6 @@ DEVICE = typer.Option(
     help="Roofline time estimate per layer (a model, not a measurement) on a device profile: "
     "a shipped name or a YAML file; 'list' shows the shipped ones. Implies --memory.",
 )
-
-
-def _memory_options(memory: bool, dtype: Dtype | None, device: str | None) -> Any:
-    """The memory options asked for (a ``memory.Options``), or None for mult-adds only."""
-    if not (memory or dtype or device):
-        return None
-    from convcost.memory import Options
-
-    name = dtype.value if dtype else "float32"
-    if device is None:
-        return Options(name)
-    from convcost.device import load_device, require_dtype
-
-    profile = load_device(device)
-    require_dtype(profile, name)
-    return Options(name, profile)
 
 
 def _list_devices(fmt: Format, json_flag: bool) -> None:
@@ -326,26 +322,15 @@ def layer(
     """Cost one convolution as a standard conv and as depthwise + pointwise (separable)."""
     if device == "list":
         return _list_devices(fmt, json_flag)
-    from convcost.load import load_layers
-    from convcost.report import Size, analyze_layers
+    from convcost import api
 
-    flags = {
-        "input_size": ("--input-size", input_size),
-        "channels": ("--channels", channels),
-        "kernel_size": ("--kernel-size", kernel_size),
-        "filters": ("--filters", filters),
-        "stride": ("--stride", stride),
-        "padding": ("--padding", padding),
-    }
     out = _format(fmt, json_flag)
-    layers, listed = load_layers(spec, flags)
-    report = analyze_layers(layers, Size(alpha=alpha, rho=rho), bias=bias, listed=listed)
-    options = _memory_options(memory, dtype, device)
-    if options is None:
-        return emit(report, out, exact)
-    from convcost.memory import analyze_layer_memory
-
-    emit(analyze_layer_memory(report, options), out, exact)
+    sizes = (input_size, channels, kernel_size, filters, stride, padding)
+    report = api.layer(*sizes, alpha=alpha, rho=rho, bias=bias, spec=spec, labels=FLAGS)
+    if memory or dtype or device:
+        dtype_name = dtype.value if dtype else "float32"
+        return emit(api.memory(report, dtype=dtype_name, device=device, labels=FLAGS), out, exact)
+    emit(report, out, exact)
 
 
 @app.command()
@@ -391,22 +376,13 @@ def measure(
     beside the mult-adds (and the roofline estimate with --device). Needs the torch extra."""
     if device == "list":
         return _list_devices(fmt, json_flag)
-    from convcost.load import load_layers
-    from convcost.measure import Setup, measure_layers
-    from convcost.memory import analyze_layer_memory
-    from convcost.report import Size, analyze_layers
+    from convcost import api
 
-    given = zip(
-        ("input_size", "channels", "kernel_size", "filters", "stride", "padding"),
-        (input_size, channels, kernel_size, filters, stride, padding),
-        strict=True,
-    )
-    flags = {key: ("--" + key.replace("_", "-"), value) for key, value in given}
     out = _format(fmt, json_flag)
-    layers, listed = load_layers(spec, flags)
-    report = analyze_layers(layers, Size(alpha=alpha, rho=rho), listed=listed)
-    memory = analyze_layer_memory(report, _memory_options(True, None, device))
-    emit(measure_layers(memory, Setup(threads, repeats, warmup)), out, exact)
+    sizes = (input_size, channels, kernel_size, filters, stride, padding)
+    report = api.layer(*sizes, alpha=alpha, rho=rho, spec=spec, labels=FLAGS)
+    timed = api.measure(report, device=device, threads=threads, repeats=repeats, warmup=warmup)
+    emit(timed, out, exact)
 
 
 def _list_models(fmt: Format, json_flag: bool) -> None:
@@ -466,33 +442,30 @@ def model(
         raise SpecError(
             "NAME: missing; give a built-in network (convcost model --list) or a YAML file"
         )
-    from convcost.presets import resolve
-    from convcost.report import Size, analyze_network
+    from convcost import api
 
     out = _format(fmt, json_flag)
-    conventions, classes, min_channels = resolve(
-        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
+    report = api.model(
+        name,
+        alpha=alpha,
+        rho=rho,
+        resolution=resolution,
+        classes=classes,
+        min_channels=min_channels,
+        preset=preset.value if preset else None,
+        bias=bias,
+        bn=bn,
+        bn_affine_only=bn_affine_only,
+        flops=flops,
+        as_=as_.value if as_ else None,
+        input_shape=_input_shape(input_shape),
+        strict=strict,
+        labels=FLAGS,
     )
-    size = Size(alpha, rho, _pair("--resolution", resolution), classes, min_channels)
-    graph = _graph(name, input_shape, resolution)
-    report = analyze_network(graph, size, conventions, as_.value if as_ else None, strict)
-    options = _memory_options(memory, dtype, device)
-    if options is None:
-        return emit(report, out, exact)
-    from convcost.memory import analyze_network_memory
-
-    emit(analyze_network_memory(report, options), out, exact)
-
-
-def _pair(flag: str, value: str | None) -> tuple[int, int] | None:
-    from convcost.fields import parse_pair
-
-    if value is None:
-        return None
-    try:
-        return parse_pair(value)
-    except ValueError as exc:
-        raise SpecError(f"{flag}: {_show(value)!r} is not allowed: {exc}") from None
+    if memory or dtype or device:
+        dtype_name = dtype.value if dtype else "float32"
+        return emit(api.memory(report, dtype=dtype_name, device=device, labels=FLAGS), out, exact)
+    emit(report, out, exact)
 
 
 # --- many sizes at once: sweep and fit ----------------------------------------------------------
@@ -526,15 +499,6 @@ PLOT = typer.Option(
     '.pdf; needs matplotlib: pip install matplotlib (in a checkout: pip install -e ".\\[plot]").',
 )
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-
-
-def _network(name: str, as_: Conversion | None, input_shape: str | None = None) -> Graph:
-    from convcost.network import convert
-
-    graph = _graph(name, input_shape)
-    if as_ is None:
-        return graph
-    return convert(graph, as_.value)._replace(name=f"{graph.name} as {as_.value}")
 
 
 def _plot_path(path: str | None) -> str | None:
@@ -571,7 +535,7 @@ def _emit_many(report: SweepReport | FitReport, fmt: str, exact: bool, plot: str
     """Draw the plot (to a temporary file: a plot that fails leaves stdout empty), emit the sweep
     or fit, then its warnings and notes on stderr; the plot takes its name last."""
     from convcost.render.records import nothing_fits
-    from convcost.sweep import FitReport, skipped_lines
+    from convcost.sweeps import FitReport, skipped_lines
 
     with contextlib.ExitStack() as stack:
         if plot is not None:
@@ -610,17 +574,29 @@ def sweep(
 ) -> None:
     """Mult-adds and parameters over a grid of widths α × resolutions \\[default: the paper's
     α 1, 0.75, 0.5, 0.25 × 224, 192, 160, 128 (ρ 1, 6/7, 5/7, 4/7)]."""
-    from convcost import sweep as sweeping
-    from convcost.presets import resolve
+    from convcost import api
+    from convcost.sweeps import parse_grid
 
     out = _format(fmt, json_flag)
-    grid = sweeping.parse_grid(alpha, resolution, rho)
-    figure, graph = _plot_path(plot), _network(name, as_, input_shape)
-    conventions, classes, min_channels = resolve(
-        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
-    )
-    with _progress(out, grid.size) as progress:
-        report = sweeping.sweep(graph, grid, conventions, classes, min_channels, progress)
+    figure = _plot_path(plot)
+    with _progress(out, parse_grid(alpha, resolution, rho).size) as progress:
+        report = api.sweep(
+            name,
+            alpha=alpha,
+            resolution=resolution,
+            rho=rho,
+            classes=classes,
+            min_channels=min_channels,
+            preset=preset.value if preset else None,
+            bias=bias,
+            bn=bn,
+            bn_affine_only=bn_affine_only,
+            flops=flops,
+            as_=as_.value if as_ else None,
+            input_shape=_input_shape(input_shape),
+            progress=progress,
+            labels=FLAGS,
+        )
     _emit_many(report, out, exact, figure)
 
 
@@ -667,27 +643,34 @@ def fit(
     """The largest variants within a budget: every (α, resolution) that fits and that no other
     fitting variant beats on both α and resolution, most mult-adds first. Nothing fitting is an
     answer too (exit 0): it names the binding budget and what the smallest variant costs."""
-    from convcost import sweep as sweeping
-    from convcost.cost import exact as exactly
-    from convcost.presets import resolve
+    from convcost import api
+    from convcost.sweeps import FIT_ALPHAS, FIT_RESOLUTIONS, parse_grid
 
     out = _format(fmt, json_flag)
-    budgets = (
-        sweeping.parse_budget("--max-macs", max_macs),
-        sweeping.parse_budget("--max-params", max_params),
-    )
-    grid = sweeping.parse_grid(
-        alpha, resolution, rho, sweeping.FIT_ALPHAS, sweeping.FIT_RESOLUTIONS
-    )
-    grid = sweeping.restrict(
-        grid, None if min_alpha is None else exactly(min_alpha), min_resolution
-    )
-    figure, graph = _plot_path(plot), _network(name, as_, input_shape)
-    conventions, classes, min_channels = resolve(
-        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
-    )
-    with _progress(out, grid.size) as progress:
-        report = sweeping.fit(graph, *budgets, grid, conventions, classes, min_channels, progress)
+    figure = _plot_path(plot)
+    size = parse_grid(alpha, resolution, rho, FIT_ALPHAS, FIT_RESOLUTIONS).size
+    with _progress(out, size) as progress:
+        report = api.fit(
+            name,
+            max_macs=max_macs,
+            max_params=max_params,
+            min_alpha=min_alpha,
+            min_resolution=min_resolution,
+            alpha=alpha,
+            resolution=resolution,
+            rho=rho,
+            classes=classes,
+            min_channels=min_channels,
+            preset=preset.value if preset else None,
+            bias=bias,
+            bn=bn,
+            bn_affine_only=bn_affine_only,
+            flops=flops,
+            as_=as_.value if as_ else None,
+            input_shape=_input_shape(input_shape),
+            progress=progress,
+            labels=FLAGS,
+        )
     _emit_many(report, out, exact, figure)
 
 
@@ -702,12 +685,12 @@ def import_(
     """Write an ONNX model as an editable network spec (YAML, the graph format): costing the
     spec gives the file's numbers; edit it (a layer made separable, a width changed) and cost
     the variant."""
+    from convcost import api
     from convcost.load import is_onnx
-    from convcost.onnx_import import import_onnx
 
     if not is_onnx(path):
         raise SpecError(f"{path}: not an ONNX file name (.onnx); convcost import reads ONNX models")
-    text = import_onnx(path, _input_shape(input_shape)).to_yaml()
+    text = api.import_onnx(path, _input_shape(input_shape))
     if output is None:
         sys.stdout.write(text)
         return

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from convcost.cost import exact
 from convcost.errors import SpecError
-from convcost.memory import Device
+from convcost.traffic import Device
 
 SHIPPED = Path(__file__).resolve().parent / "devices"
 

@@ -11,8 +11,9 @@ class ConvcostError(Exception):
         super().__init__("\n".join(self.problems))
 
 
-class SpecError(ConvcostError):
-    """A spec (flags, YAML, a built-in) that does not validate or does not fit together."""
+class SpecError(ConvcostError, ValueError):
+    """A spec (flags, YAML, a dict, a built-in, a model file) that does not validate or does not
+    fit together: a ``ValueError``, with every located problem in ``.problems``."""
 
 
 class MissingExtraError(ConvcostError):

@@ -78,7 +78,7 @@ def _loader_class() -> Any:
                     raise _failed(node, f"an integer of {digits:,} digits (at most {MAX_DIGITS})")
             try:
                 data = super().construct_object(node, deep)
-            except yaml.YAMLError:
+            except (yaml.YAMLError, SpecError):
                 raise
             except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
                 kind = str(node.tag).rsplit(":", 1)[-1]
@@ -208,6 +208,8 @@ def load_yaml(path: str) -> tuple[dict[str, Any], Source]:
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, name, text) from None
+    except SpecError:  # already one located line (a SpecError is a ValueError too)
+        raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
         raise SpecError(f"{name}: invalid YAML: {exc}") from None  # a constructor's own failure
     finally:
@@ -385,7 +387,10 @@ def _short(value: Any) -> str:
     return _short_text(repr(value))
 
 
-def _short_text(text: str) -> str:
+def _short_text(value: Any) -> str:
+    """A value as a message shows it: text as typed, anything else (a library caller's int or
+    list) as its repr; at most 60 characters."""
+    text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -77,6 +77,19 @@ class LayerRow:
     node: Node | None = None
     """The node it costs (its structure: bias, BatchNorm, activation, ...)."""
 
+    @property
+    def type(self) -> str:
+        """The layer's type: conv, dw, pw, pool, fc, add, concat, ... (``kind``)."""
+        return self.kind
+
+    @property
+    def macs(self) -> int:
+        return self.cost.macs
+
+    @property
+    def params(self) -> int:
+        return self.cost.params
+
 
 # --- evaluation ------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from convcost.network import (
     evaluate,
     output_hw,
 )
+from convcost.reporting import Shown
 
 if TYPE_CHECKING:
     from convcost.fields import Layer
@@ -81,11 +82,33 @@ class LayerComparison(NamedTuple):
         return Fraction(1, self.output[2]) + Fraction(1, self.kernel[0] * self.kernel[1])
 
 
-class LayerReport(NamedTuple):
+class _LayerReportFields(NamedTuple):
     layers: tuple[LayerComparison, ...]
     alpha: float
     rho: float | None
     bias: bool
+
+
+class LayerReport(_LayerReportFields, Shown):
+    """``convcost layer``: each layer as a standard conv and as depthwise + pointwise."""
+
+    __slots__ = ()
+
+    @property
+    def macs(self) -> int:
+        """Mult-adds of the layer(s) as standard convolutions (``.separable`` for the rest)."""
+        return self.standard.macs
+
+    @property
+    def params(self) -> int:
+        return self.standard.params
+
+    def __repr__(self) -> str:
+        sep = self.separable
+        return (
+            f"LayerReport(layers={len(self.layers)}, macs={self.macs}, params={self.params}, "
+            f"separable_macs={sep.macs}, separable_params={sep.params})"
+        )
 
     @property
     def standard(self) -> Cost:
@@ -139,9 +162,7 @@ def analyze_layers(
 # --- a whole network -------------------------------------------------------------------------------
 
 
-class NetworkReport(NamedTuple):
-    """A network at one size: its rows, totals, the all-standard-conv baseline and a what-if."""
-
+class _NetworkReportFields(NamedTuple):
     model: str
     variant: Variant
     resolution: Pair
@@ -154,6 +175,34 @@ class NetworkReport(NamedTuple):
     converted_rows: tuple[LayerRow, ...] = ()
     notes: tuple[str, ...] = ()
     """What the network's source says a reader should know (an ONNX import's decisions)."""
+
+
+class NetworkReport(_NetworkReportFields, Shown):
+    """A network at one size: its rows, totals, the all-standard-conv baseline and a what-if."""
+
+    __slots__ = ()
+
+    @property
+    def macs(self) -> int:
+        """Total mult-adds (multiply-accumulates) under the report's conventions."""
+        return self.total.macs
+
+    @property
+    def params(self) -> int:
+        """Total parameters under the report's conventions."""
+        return self.total.params
+
+    @property
+    def layers(self) -> tuple[LayerRow, ...]:
+        """Every layer costed: name, type, inputs, input_shapes, output, macs, params."""
+        return self.rows
+
+    def __repr__(self) -> str:
+        h, w = self.resolution
+        return (
+            f"NetworkReport(model={self.model!r}, alpha={float(self.variant.alpha):g}, "
+            f"resolution={h}x{w}, macs={self.macs}, params={self.params})"
+        )
 
     @property
     def total(self) -> Cost:

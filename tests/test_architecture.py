@@ -66,7 +66,7 @@ HEAVY = ("rich", "pydantic", "yaml", "matplotlib", "torch", "onnx", "numpy", "co
     [
         (
             ["model", "mobilenet", "--json"],
-            ("convcost.sweep", "convcost.memory"),
+            ("convcost.sweeps", "convcost.traffic"),
             (568_740_352, 4_209_088),
         ),
         (
@@ -74,7 +74,7 @@ HEAVY = ("rich", "pydantic", "yaml", "matplotlib", "torch", "onnx", "numpy", "co
             (),
             (300_774_272, 3_504_872),
         ),
-        (["sweep", "mobilenet", "--json"], ("convcost.memory",), (568_740_352, 4_209_088)),
+        (["sweep", "mobilenet", "--json"], ("convcost.traffic",), (568_740_352, 4_209_088)),
     ],
 )
 def test_json_paths_stay_light(

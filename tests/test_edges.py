@@ -14,8 +14,8 @@ import pytest
 
 from convcost.fields import MAX_DIGITS, MAX_RATE, MIN_RATE
 from convcost.load import MAX_ALIAS_NODES, MAX_YAML_DEPTH, load_yaml
-from convcost.memory import MAX_SECONDS
 from convcost.safe_io import MAX_ERROR_LINES, MAX_INPUT_BYTES
+from convcost.traffic import MAX_SECONDS
 from tests.conftest import SPECS, Run
 
 LAYER = "D_F: 6\nM: 3\nD_K: 3\nN: 5\n"

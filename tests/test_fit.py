@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convcost import cost, sweep
+from convcost import cost
+from convcost import sweeps as sweep
 from convcost.architectures import builtin_spec
 from convcost.network import Conventions, Variant, compile_graph, evaluate
 from tests.conftest import Run

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convcost import sweep
+from convcost import sweeps as sweep
 from convcost.errors import SpecError
 from convcost.graph import MAX_NODES, compile_graph
 from convcost.network import Conventions, Variant, convert, evaluate

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from convcost.cost import Cost
-from convcost.memory import Device, roofline, traffic
+from convcost.traffic import Device, roofline, traffic
 from tests.conftest import Run
 
 SEED = ("layer", "-i", "6", "-m", "3", "-k", "3", "-n", "5")

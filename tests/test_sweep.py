@@ -1,4 +1,4 @@
-"""The fast evaluator (convcost.sweep) against the engine, and `convcost sweep` end to end."""
+"""The fast evaluator (convcost.sweeps) against the engine, and `convcost sweep` end to end."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convcost import cost, sweep
+from convcost import cost
+from convcost import sweeps as sweep
 from convcost.architectures import builtin_spec
 from convcost.errors import SpecError
 from convcost.network import Conventions, Graph, Variant, compile_graph, evaluate

@@ -15,7 +15,7 @@ from convcost.render import records
 from convcost.safe_io import printable
 
 if TYPE_CHECKING:
-    from convcost.sweep import FitReport
+    from convcost.sweeps import FitReport
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:

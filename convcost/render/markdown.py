@@ -10,9 +10,9 @@ from convcost.report import LayerReport, NetworkReport
 from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
-    from convcost.measure import MeasureReport
-    from convcost.memory import LayerMemoryReport, NetworkMemoryReport
-    from convcost.sweep import FitReport, SweepReport
+    from convcost.sweeps import FitReport, SweepReport
+    from convcost.timing import MeasureReport
+    from convcost.traffic import LayerMemoryReport, NetworkMemoryReport
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from convcost.memory import (
+from convcost.render import records
+from convcost.traffic import (
     VARIANTS,
     Device,
     LayerMemory,
@@ -16,10 +17,9 @@ from convcost.memory import (
     Roofline,
     Traffic,
 )
-from convcost.render import records
 
 if TYPE_CHECKING:
-    from convcost.measure import LayerTimes, MeasureReport
+    from convcost.timing import LayerTimes, MeasureReport
 from convcost.report import ratio
 
 

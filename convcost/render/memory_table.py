@@ -9,15 +9,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from convcost.measure import MeasureReport
-from convcost.memory import (
-    VARIANTS,
-    LayerMemory,
-    LayerMemoryReport,
-    NetworkMemoryReport,
-    Options,
-    Traffic,
-)
 from convcost.network import Conventions
 from convcost.render import records
 from convcost.render.table import (
@@ -36,6 +27,15 @@ from convcost.render.table import (
 )
 from convcost.render.units import decimal, duration, human, human_bytes, percent, times
 from convcost.report import LayerComparison, ratio
+from convcost.timing import MeasureReport
+from convcost.traffic import (
+    VARIANTS,
+    LayerMemory,
+    LayerMemoryReport,
+    NetworkMemoryReport,
+    Options,
+    Traffic,
+)
 
 
 def _intensity(t: Traffic) -> str:

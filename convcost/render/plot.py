@@ -12,7 +12,7 @@ from typing import Any
 
 from convcost.errors import MissingExtraError, SpecError
 from convcost.safe_io import printable
-from convcost.sweep import PAPER_ALPHAS, PAPER_RESOLUTIONS, FitReport, SweepReport, SweepRow
+from convcost.sweeps import PAPER_ALPHAS, PAPER_RESOLUTIONS, FitReport, SweepReport, SweepRow
 
 PAPER = {(a, (r, r)) for a in PAPER_ALPHAS for r in PAPER_RESOLUTIONS}
 PAPER_STYLE = {"s": 70, "facecolor": "none", "edgecolor": "#d62728", "linewidths": 1.8, "zorder": 5}

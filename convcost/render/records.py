@@ -12,7 +12,7 @@ from convcost.render.units import human, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 
 if TYPE_CHECKING:  # the model path must not pay for importing the sweep engine
-    from convcost.sweep import FitReport, SweepReport, SweepRow
+    from convcost.sweeps import FitReport, SweepReport, SweepRow
 
 MACS = "mult-adds = multiply-accumulates (MACs): one multiply and one add"
 _BN = {

@@ -12,7 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -27,9 +27,9 @@ from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
-    from convcost.measure import MeasureReport
-    from convcost.memory import LayerMemoryReport, NetworkMemoryReport
-    from convcost.sweep import FitReport, SweepReport
+    from convcost.sweeps import FitReport, SweepReport
+    from convcost.timing import MeasureReport
+    from convcost.traffic import LayerMemoryReport, NetworkMemoryReport
 
 BAR_WIDTH = 6
 _SHORT_UNIT = {"mult-adds": "MACs", "FLOPs": "FLOPs"}
@@ -46,13 +46,47 @@ class _Console(Console):
         return super().render_str(printable(text, keep="\n"), **options)
 
 
-def make_console() -> Console:
+def make_console(
+    file: IO[str] | None = None, width: int | None = None, color: bool = True
+) -> Console:
     """The terminal's console: rich decides width and colour (NO_COLOR, not a terminal); output
-    that is not a terminal is as wide as its tables, unless COLUMNS says otherwise."""
+    that is not a terminal is as wide as its tables, unless COLUMNS says otherwise. With a
+    ``file`` (the library's ``report.text()``), that width and no colour unless asked."""
+    if file is not None:
+        return _Console(
+            file=file,
+            width=width,
+            highlight=False,
+            soft_wrap=False,
+            markup=False,
+            emoji=False,
+            color_system="truecolor" if color else None,
+            force_terminal=color,
+        )
     console = _Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = PIPE_WIDTH
     return console
+
+
+Printer = Callable[..., None]
+
+
+def printer(report: Any) -> Printer:
+    """The function that prints this kind of report (``print_<ReportClass>``)."""
+    found: Printer = globals()[f"print_{type(report).__name__}"]
+    return found
+
+
+def renderables(report: Any, console: Console, width: int) -> Iterator[Text]:
+    """The report's tables as rich renderables for another console (``rich.print(report)``, a
+    notebook with rich): printed at that width, in colour if it has colour."""
+    import io
+
+    out = io.StringIO()
+    color = console.color_system is not None
+    printer(report)(report, make_console(file=out, width=width, color=color), exact=False)
+    yield Text.from_ansi(out.getvalue().removesuffix("\n"))  # the console ends the line
 
 
 def convention_line(conv: Conventions, residual: bool = False) -> str:
@@ -471,7 +505,7 @@ def _grid_width(report: SweepReport, exact: bool) -> int:
 
 def _is_paper(alpha: Fraction, hw: tuple[int, int]) -> bool:
     """One of the paper's 16 models (α 1, 0.75, 0.5, 0.25 × 224, 192, 160, 128)."""
-    from convcost.sweep import PAPER_ALPHAS, PAPER_RESOLUTIONS
+    from convcost.sweeps import PAPER_ALPHAS, PAPER_RESOLUTIONS
 
     return alpha in PAPER_ALPHAS and hw[0] == hw[1] and hw[0] in PAPER_RESOLUTIONS
 

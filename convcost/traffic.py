@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from convcost.cost import Cost
 from convcost.errors import SpecError
 from convcost.network import LayerRow, Shape
+from convcost.reporting import Shown
 
 if TYPE_CHECKING:  # annotations only: the reports below wrap these without importing them
     from convcost.report import LayerComparison, LayerReport, NetworkReport
@@ -278,7 +279,7 @@ def compare_memory(layer: LayerComparison, options: Options) -> LayerMemory:
 
 
 @dataclass(frozen=True, slots=True)
-class LayerMemoryReport:
+class LayerMemoryReport(Shown):
     """``convcost layer --memory``: the mult-add report and, per layer, its memory side."""
 
     base: LayerReport
@@ -329,7 +330,7 @@ def peak_activation(rows: Sequence[LayerRow], bytes_per_value: int) -> Peak:
 
 
 @dataclass(frozen=True, slots=True)
-class NetworkMemoryReport:
+class NetworkMemoryReport(Shown):
     """``convcost model --memory``: per-layer traffic (and roofline), network totals."""
 
     base: NetworkReport

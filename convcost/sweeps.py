@@ -39,6 +39,7 @@ from convcost.network import (
     channel_part,
     spatial_part,
 )
+from convcost.reporting import Shown
 
 MAX_VARIANTS = 1_000_000
 """A sweep larger than this is almost surely a typo in a range (a step of 0.0001)."""
@@ -354,7 +355,7 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
-class SweepReport:
+class SweepReport(Shown):
     model: str
     classes: int
     conventions: Conventions
@@ -434,7 +435,7 @@ def sweep(
 
 
 @dataclass(frozen=True, slots=True)
-class FitReport:
+class FitReport(Shown):
     """The largest variants of a grid within a budget."""
 
     sweep: SweepReport

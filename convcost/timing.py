@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from convcost.cost import output_side
 from convcost.errors import MissingExtraError, SpecError
-from convcost.memory import VARIANTS, LayerMemoryReport
+from convcost.reporting import Shown
+from convcost.traffic import VARIANTS, LayerMemoryReport
 
 if TYPE_CHECKING:
     from convcost.report import LayerComparison
@@ -45,7 +46,7 @@ class LayerTimes:
 
 
 @dataclass(frozen=True, slots=True)
-class MeasureReport:
+class MeasureReport(Shown):
     """Measured times beside the mult-adds (and the roofline estimate, with a device)."""
 
     memory: LayerMemoryReport
