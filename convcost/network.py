@@ -16,7 +16,7 @@ a projection by its channels, a residual add by both channels and sides.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
@@ -74,7 +74,7 @@ class LayerRow:
     """What it reads: names of earlier rows, or 'input' (the network's input)."""
     input_shapes: tuple[Shape, ...] = ()
     """The shape of every input (a merge reads several)."""
-    node: Node | None = None
+    node: Node | None = field(default=None, repr=False)
     """The node it costs (its structure: bias, BatchNorm, activation, ...)."""
 
     @property

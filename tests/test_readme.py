@@ -62,3 +62,17 @@ def test_console_example_is_real_output(run: Run, command: str, shown: list[str]
             "\n".join(expected) + "\n--- not found in ---\n" + "\n".join(printed)
         )
         at = match + len(expected)
+
+
+def test_python_examples_run_as_doctests() -> None:
+    """Every ```pycon block of the README is a doctest, run against the installed library."""
+    import doctest
+
+    blocks = re.findall(r"```pycon\n(.*?)```", README, flags=re.S)
+    assert blocks
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    namespace: dict[str, object] = {}  # the blocks continue one another, as a session does
+    for index, block in enumerate(blocks):
+        test = parser.get_doctest(block, namespace, f"README pycon block {index}", "README.md", 0)
+        runner.run(test, clear_globs=False)
+    assert runner.failures == 0 and runner.tries > 5
