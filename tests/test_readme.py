@@ -75,4 +75,5 @@ def test_python_examples_run_as_doctests() -> None:
     for index, block in enumerate(blocks):
         test = parser.get_doctest(block, namespace, f"README pycon block {index}", "README.md", 0)
         runner.run(test, clear_globs=False)
+        namespace.update(test.globs)
     assert runner.failures == 0 and runner.tries > 5
