@@ -29,6 +29,7 @@ from convcost.errors import SpecError
 
 if TYPE_CHECKING:
     from convcost.graph import Graph
+    from convcost.network import Conventions
     from convcost.report import LayerReport, NetworkReport
     from convcost.sweeps import FitReport, SweepReport
     from convcost.timing import MeasureReport
@@ -150,7 +151,7 @@ def _conventions(
     classes: int | str | None,
     min_channels: int | str | None,
     labels: Labels | None,
-) -> tuple[Any, int | None, int | None]:
+) -> tuple[Conventions, int | None, int | None]:
     from convcost.presets import PRESETS, resolve
 
     if preset is not None and preset not in PRESETS:
@@ -234,16 +235,22 @@ def _values(value: str | Sequence[Any] | None) -> str | None:
     return ",".join(str(v) if not isinstance(v, tuple) else f"{v[0]}x{v[1]}" for v in value)
 
 
-def _graph_for_grid(
-    spec: Spec, as_: str | None, input_shape: Sequence[int] | None, labels: Labels | None
-) -> Graph:
+def _grid_setup(
+    spec: Spec,
+    as_: str | None,
+    input_shape: Sequence[int] | None,
+    counting: dict[str, Any],
+    labels: Labels | None,
+) -> tuple[Graph, tuple[Conventions, int | None, int | None]]:
+    """What sweep and fit share: the network (converted by ``as_``) and the conventions, classes
+    and minimum channels of the counting options."""
     from convcost.network import convert
 
     graph = network(spec, input_shape)
     conversion = _as(graph, as_, labels)
-    if conversion is None:
-        return graph
-    return convert(graph, conversion)._replace(name=f"{graph.name} as {conversion}")  # type: ignore[arg-type]
+    if conversion is not None:
+        graph = convert(graph, conversion)._replace(name=f"{graph.name} as {conversion}")  # type: ignore[arg-type]
+    return graph, _conventions(**counting, labels=labels)
 
 
 def sweep(
@@ -273,11 +280,17 @@ def sweep(
     from convcost import sweeps as sweeping
 
     grid = sweeping.parse_grid(_values(alpha), _values(resolution), _values(rho))
-    graph = _graph_for_grid(spec, as_, input_shape, labels)
-    conventions, n_classes, n_min = _conventions(
-        preset, bias, bn, bn_affine_only, flops, classes, min_channels, labels
-    )
-    return sweeping.sweep(graph, grid, conventions, n_classes, n_min, progress)
+    counting = {
+        "preset": preset,
+        "bias": bias,
+        "bn": bn,
+        "bn_affine_only": bn_affine_only,
+        "flops": flops,
+        "classes": classes,
+        "min_channels": min_channels,
+    }
+    graph, setup = _grid_setup(spec, as_, input_shape, counting, labels)
+    return sweeping.sweep(graph, grid, *setup, progress)
 
 
 def fit(
@@ -329,10 +342,17 @@ def fit(
         None if smallest is None else exact(smallest),
         _count(labels, "min_resolution", min_resolution),
     )
-    graph = _graph_for_grid(spec, as_, input_shape, labels)
-    conventions, n_classes, n_min = _conventions(
-        preset, bias, bn, bn_affine_only, flops, classes, min_channels, labels
-    )
+    counting = {
+        "preset": preset,
+        "bias": bias,
+        "bn": bn,
+        "bn_affine_only": bn_affine_only,
+        "flops": flops,
+        "classes": classes,
+        "min_channels": min_channels,
+    }
+    graph, setup = _grid_setup(spec, as_, input_shape, counting, labels)
+    conventions, n_classes, n_min = setup
     return sweeping.fit(graph, *budgets, grid, conventions, n_classes, n_min, progress)
 
 

@@ -183,6 +183,30 @@ FLAGS = {
 """The library's argument names as this command line spells them (for its messages)."""
 
 
+def _counting(
+    classes: int | None,
+    min_channels: int | None,
+    preset: Preset | None,
+    bias: bool,
+    bn: bool,
+    bn_affine_only: bool,
+    flops: bool,
+    as_: Conversion | None,
+) -> dict[str, Any]:
+    """The counting options model, sweep and fit share, as the library takes them."""
+    return {
+        "classes": classes,
+        "min_channels": min_channels,
+        "preset": preset.value if preset else None,
+        "bias": bias,
+        "bn": bn,
+        "bn_affine_only": bn_affine_only,
+        "flops": flops,
+        "as_": as_.value if as_ else None,
+        "labels": FLAGS,
+    }
+
+
 def _input_shape(value: str | None) -> tuple[int, ...] | None:
     """1x3x224x224 or 224x224."""
     if value is None:
@@ -450,17 +474,9 @@ def model(
         alpha=alpha,
         rho=rho,
         resolution=resolution,
-        classes=classes,
-        min_channels=min_channels,
-        preset=preset.value if preset else None,
-        bias=bias,
-        bn=bn,
-        bn_affine_only=bn_affine_only,
-        flops=flops,
-        as_=as_.value if as_ else None,
+        **_counting(classes, min_channels, preset, bias, bn, bn_affine_only, flops, as_),
         input_shape=_input_shape(input_shape),
         strict=strict,
-        labels=FLAGS,
     )
     if memory or dtype or device:
         dtype_name = dtype.value if dtype else "float32"
@@ -585,17 +601,9 @@ def sweep(
             alpha=alpha,
             resolution=resolution,
             rho=rho,
-            classes=classes,
-            min_channels=min_channels,
-            preset=preset.value if preset else None,
-            bias=bias,
-            bn=bn,
-            bn_affine_only=bn_affine_only,
-            flops=flops,
-            as_=as_.value if as_ else None,
+            **_counting(classes, min_channels, preset, bias, bn, bn_affine_only, flops, as_),
             input_shape=_input_shape(input_shape),
             progress=progress,
-            labels=FLAGS,
         )
     _emit_many(report, out, exact, figure)
 
@@ -659,17 +667,9 @@ def fit(
             alpha=alpha,
             resolution=resolution,
             rho=rho,
-            classes=classes,
-            min_channels=min_channels,
-            preset=preset.value if preset else None,
-            bias=bias,
-            bn=bn,
-            bn_affine_only=bn_affine_only,
-            flops=flops,
-            as_=as_.value if as_ else None,
+            **_counting(classes, min_channels, preset, bias, bn, bn_affine_only, flops, as_),
             input_shape=_input_shape(input_shape),
             progress=progress,
-            labels=FLAGS,
         )
     _emit_many(report, out, exact, figure)
 
