@@ -115,6 +115,7 @@ ACTIVATIONS = (
     "swish",
     "tanh",
     "gelu",
+    "softmax",
     "none",
 )
 _ACTIVATION_ALIASES = {"silu": "swish", "hard_swish": "hardswish", "hard_sigmoid": "hardsigmoid"}
@@ -232,6 +233,7 @@ LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
         "ceil_mode": False,
         "global": False,
         "output": None,
+        "call": "module",
     },
     "fc": {"units": None, "scale": "never", "bias": None, "act": None},
     "se": {
