@@ -96,8 +96,8 @@ class Site(NamedTuple):
 def _adaptive_span(size: int, out: int) -> int:
     """Σ of torch's adaptive window lengths along one axis: [⌊i·size/out⌋, ⌈(i+1)·size/out⌉).
 
-    >>> _adaptive_span(7, 7), _adaptive_span(14, 5), _adaptive_span(7, 1)
-    (7, 16, 7)
+    >>> _adaptive_span(7, 7), _adaptive_span(14, 5), _adaptive_span(7, 1)  # 14 → 5: 3+4+4+4+3
+    (7, 18, 7)
     """
     return sum(-(-(i + 1) * size // out) - i * size // out for i in range(out))
 
