@@ -52,6 +52,24 @@ class Preset(str, Enum):
     torchvision = "torchvision"
     keras = "keras"
     tf_slim = "tf-slim"
+    fvcore = "fvcore"
+    ptflops = "ptflops"
+    ptflops_aten = "ptflops-aten"
+    thop = "thop"
+    torchinfo = "torchinfo"
+    flopcounter = "flopcounter"
+    onnx_tool = "onnx-tool"
+
+
+class Tool(str, Enum):
+    fvcore = "fvcore"
+    ptflops = "ptflops"
+    ptflops_aten = "ptflops-aten"
+    thop = "thop"
+    torchinfo = "torchinfo"
+    flopcounter = "flopcounter"
+    onnx_tool = "onnx-tool"
+    keras = "keras"
 
 
 # Options shared by several commands, declared once.
@@ -116,8 +134,30 @@ PRESET = typer.Option(
     None,
     "--preset",
     help="Count as the paper (weights only), torchvision (--bias --bn-affine-only), keras "
-    "(--bias --bn) or tf-slim (weights only, 1001 classes, --min-channels 8). A flag that "
-    "contradicts the preset is an error.",
+    "(--bias --bn) or tf-slim (weights only, 1001 classes, --min-channels 8); or as a tool "
+    "prints it (convcost model only): fvcore, ptflops, ptflops-aten, thop, torchinfo, "
+    "flopcounter (torch's FlopCounterMode), onnx-tool. A flag that contradicts the preset is "
+    "an error.",
+)
+OPS = typer.Option(
+    False,
+    "--ops",
+    help="Also count every other op per kind (BatchNorm, bias adds, activations, residual adds, "
+    "SE's multiply, pooling, softmax), each in its own column, never in mult-adds.",
+)
+FOLD_BN = typer.Option(
+    False,
+    "--fold-bn",
+    help="With --ops: BatchNorm folded into the conv before it, as at inference (its shift "
+    "becomes that conv's bias). Implies --ops.",
+)
+EXPLAIN = typer.Option(
+    None,
+    "--explain",
+    metavar="TOOL",
+    help="Print TOOL's figure as a sum, term by term: conv/fc mult-adds + what TOOL adds "
+    "(fvcore, ptflops, ptflops-aten, thop, torchinfo, flopcounter, onnx-tool, keras). "
+    "Implies --preset TOOL.",
 )
 FLOPS = typer.Option(False, "--flops", help="Also report FLOPs = 2×MACs.")
 AS = typer.Option(
@@ -374,6 +414,9 @@ def model(
     bn_affine_only: bool = BN_AFFINE_ONLY,
     preset: Preset | None = PRESET,
     flops: bool = FLOPS,
+    ops: bool = OPS,
+    fold_bn: bool = FOLD_BN,
+    explain: Tool | None = EXPLAIN,
     as_: Conversion | None = AS,
     memory: bool = MEMORY,
     dtype: Dtype | None = DTYPE,
@@ -397,16 +440,31 @@ def model(
 
     out = _format(fmt, json_flag)
     conventions, classes, min_channels = resolve(
-        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
-    )
+        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels,
+        ops, fold_bn, explain.value if explain else None,
+    )  # fmt: skip
     size = Size(alpha, rho, _pair("--resolution", resolution), classes, min_channels)
     report = analyze_network(load_network(name), size, conventions, as_.value if as_ else None)
     options = _memory_options(memory, dtype, device)
+    if conventions.ops is not None:
+        return emit(_ops_report(report, explain is not None, options), out, exact)
     if options is None:
         return emit(report, out, exact)
     from convcost.memory import analyze_network_memory
 
     emit(analyze_network_memory(report, options), out, exact)
+
+
+def _ops_report(report: Any, explain: bool, memory: Any) -> Any:
+    """Every other op counted (``--ops``, a tool preset, ``--explain``); not with --memory."""
+    if memory is not None:
+        raise SpecError(
+            "--memory (or --dtype, --device) cannot be combined with --ops, --explain or a tool "
+            "preset; run them one at a time"
+        )
+    from convcost.ops import analyze_ops
+
+    return analyze_ops(report, explain)
 
 
 def _pair(flag: str, value: str | None) -> tuple[int, int] | None:
@@ -541,8 +599,9 @@ def sweep(
     grid = sweeping.parse_grid(alpha, resolution, rho)
     figure, graph = _plot_path(plot), _network(name, as_)
     conventions, classes, min_channels = resolve(
-        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
-    )
+        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels,
+        command="sweep",
+    )  # fmt: skip
     with _progress(out, grid.size) as progress:
         report = sweeping.sweep(graph, grid, conventions, classes, min_channels, progress)
     _emit_many(report, out, exact, figure)
@@ -603,8 +662,9 @@ def fit(
     )
     figure, graph = _plot_path(plot), _network(name, as_)
     conventions, classes, min_channels = resolve(
-        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels
-    )
+        preset.value if preset else None, bias, bn, bn_affine_only, flops, classes, min_channels,
+        command="fit",
+    )  # fmt: skip
     with _progress(out, grid.size) as progress:
         report = sweeping.fit(graph, *budgets, grid, conventions, classes, min_channels, progress)
     _emit_many(report, out, exact, figure)

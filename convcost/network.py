@@ -45,6 +45,11 @@ class Conventions(NamedTuple):
     """Report FLOPs = 2×MACs beside MACs (counts stay MACs)."""
     preset: str | None = None
     """The name these conventions were chosen by (``--preset``), shown with the result."""
+    ops: str | None = None
+    """Count every other op per kind (``ops.py``) as this counting does: ``convcost`` (``--ops``)
+    or a tool's (a tool preset, ``tools.py``); None: mult-adds and parameters only."""
+    fold_bn: bool = False
+    """With convcost's counting: BatchNorm folded into the conv before it (``--fold-bn``)."""
 
 
 class Variant(NamedTuple):

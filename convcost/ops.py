@@ -171,14 +171,14 @@ class Counting(NamedTuple):
 
     name: str
     title: str
-    """Who counts this way, with the version checked and the call that prints the figure."""
+    """Who counts this way (a tool with the version checked)."""
     rules: Mapping[str, Rule]
     """Op kind → its rule; a kind not listed counts 0 ("not counted")."""
     macs_factor: int = 1
     """How many the tool counts per mult-add (torch's FlopCounterMode: 2)."""
     figure: str | None = None
-    """What the tool prints (``reported``): its figure's name; None if it prints no compute
-    figure (Keras) or for convcost's own counting."""
+    """The call whose figure the tool prints (``reported``); None if it prints no compute figure
+    (Keras), and for convcost's own counting."""
     params: str = ""
     """What the tool's parameter count is."""
     tool: bool = False
@@ -300,15 +300,39 @@ class OpsReport(NamedTuple):
     def reported(self) -> int | None:
         return self.counting.reported(self.base.total.macs, self.ops_total)
 
-    def params_parts(self) -> tuple[int, int, int]:
-        """(weights, biases, BatchNorm) of the counted parameters."""
+    def params_parts(self) -> tuple[int, int, int, int]:
+        """The counted parameters as (weights, biases, BatchNorm γ and β, BatchNorm running mean
+        and variance)."""
         bias = sum(s.channels for row in self.sites for s in row if s.kind == "bias")
+        channels = sum(s.channels for row in self.sites for s in row if s.kind == "bn")
         per_channel = self.base.conventions.bn_params
-        bn = sum(per_channel * s.channels for row in self.sites for s in row if s.kind == "bn")
-        return self.base.total.params - bias - bn, bias, bn
+        affine, stats = min(per_channel, 2) * channels, max(per_channel - 2, 0) * channels
+        return self.base.total.params - bias - affine - stats, bias, affine, stats
 
 
 def count_ops(report: NetworkReport, counting: Counting) -> OpsReport:
     """Every row's ops under ``counting`` (the report's own conventions decide which exist)."""
     conventions = report.conventions
     return OpsReport(report, counting, tuple(sites(row, conventions) for row in report.rows))
+
+
+class Explanation(NamedTuple):
+    """A tool's figure decomposed term by term (``--explain TOOL``): the same numbers as its
+    ``OpsReport``, laid out as a sum."""
+
+    ops: OpsReport
+
+
+def counting_for(conventions: Conventions) -> Counting:
+    """The counting the conventions name: a tool's, or convcost's own (BatchNorm folded or not)."""
+    from convcost.tools import TOOLS
+
+    if conventions.ops in TOOLS:
+        return TOOLS[conventions.ops]
+    return CONVCOST_FOLDED if conventions.fold_bn else CONVCOST
+
+
+def analyze_ops(report: NetworkReport, explain: bool = False) -> OpsReport | Explanation:
+    """``convcost model --ops`` / a tool preset (an ``OpsReport``) or ``--explain`` (its sum)."""
+    counted = count_ops(report, counting_for(report.conventions))
+    return Explanation(counted) if explain else counted

@@ -61,7 +61,7 @@ def _onnx_avgpool(s: Site) -> int:
 
 FVCORE = Counting(
     "fvcore",
-    "fvcore 0.1.5.post20221221: FlopCountAnalysis(model, x).total()",
+    "fvcore 0.1.5.post20221221",
     {
         "bn": per_element(2, "aten::batch_norm in eval, with affine: 2 per element"),
         "avgpool": Rule(
@@ -77,7 +77,7 @@ FVCORE = Counting(
 
 PTFLOPS = Counting(
     "ptflops",
-    "ptflops 0.7.5: get_model_complexity_info(model, (3, H, W)), pytorch backend, defaults",
+    "ptflops 0.7.5 (pytorch backend, count_functional=True: the defaults)",
     {
         "bias": per_element(1, "conv and Linear hooks: 1 per output element"),
         "bn": per_element(2, "BatchNorm hook, affine: 2 per element"),
@@ -94,23 +94,23 @@ PTFLOPS = Counting(
             2, 1, "module hook + the patched F.max_pool2d it calls: 2 per input element"
         ),
     },
-    figure="MACs of get_model_complexity_info(model, (3, H, W))",
+    figure="the MACs of get_model_complexity_info(model, (3, H, W))",
     params=f"params of get_model_complexity_info: {_TORCH_PARAMS}",
     tool=True,
 )
 
 PTFLOPS_ATEN = Counting(
     "ptflops-aten",
-    "ptflops 0.7.5: get_model_complexity_info(model, (3, H, W), backend='aten')",
+    "ptflops 0.7.5 (aten backend)",
     {"bias": per_element(1, "aten.convolution and aten.addmm: 1 per output element")},
-    figure="MACs of get_model_complexity_info(..., backend='aten')",
+    figure="the MACs of get_model_complexity_info(model, (3, H, W), backend='aten')",
     params=f"params of get_model_complexity_info: {_TORCH_PARAMS}",
     tool=True,
 )
 
 THOP = Counting(
     "thop",
-    "thop 0.1.1.post2209072238: profile(model, inputs=(x,))",
+    "thop 0.1.1.post2209072238",
     {
         "bn": per_element(4, "2 per element, doubled for affine: 4 per element"),
         "avgpool": Rule(
@@ -123,26 +123,26 @@ THOP = Counting(
             "nn.Softmax: C exps, C - 1 adds, C divides = 3C - 1 per position",
         ),
     },
-    figure="MACs of profile(model, inputs=(x,))",
+    figure="the MACs of profile(model, inputs=(x,))",
     params=f"params of profile: {_TORCH_PARAMS}",
     tool=True,
 )
 
 TORCHINFO = Counting(
     "torchinfo",
-    "torchinfo 1.8.0: summary(model, input_data=[x]).total_mult_adds",
+    "torchinfo 1.8.0",
     {
         "bias": per_element(1, "a conv's count is its parameters × output positions: 1 per output"),
         "bn": Rule(lambda s: 2 * s.channels, "parameters × batch: γ, β = 2 per channel"),
     },
-    figure="total_mult_adds of summary(model, input_data=[x])",
+    figure="summary(model, input_data=[x]).total_mult_adds",
     params=f"total_params: {_TORCH_PARAMS}",
     tool=True,
 )
 
 FLOPCOUNTER = Counting(
     "flopcounter",
-    "torch 2.13 FlopCounterMode: get_total_flops()",
+    "torch 2.13 FlopCounterMode",
     {},
     macs_factor=2,
     figure="FlopCounterMode().get_total_flops()",
@@ -152,8 +152,7 @@ FLOPCOUNTER = Counting(
 
 ONNX_TOOL = Counting(
     "onnx-tool",
-    "onnx-tool 1.0.1: model_profile on a BN-preserving ONNX export (opset 17, "
-    "torch.onnx.export(..., dynamo=False, do_constant_folding=False))",
+    "onnx-tool 1.0.1 (on a BatchNorm-preserving ONNX export)",
     {
         "bias": per_element(1, "Conv with a bias: 1 per output element; Gemm: in·out + out"),
         "bn": per_element(31, "BatchNormalization: add, sqrt 24, divide 4, add, multiply = 31"),
@@ -175,14 +174,15 @@ ONNX_TOOL = Counting(
         ),
         "maxpool": Rule(lambda s: s.windows, "MaxPool: k² per output element"),
     },
-    figure="MACs of onnx_tool.model_profile",
+    figure="the MACs of onnx_tool.model_profile(path) on an export by torch.onnx.export(..., "
+    "dynamo=False, do_constant_folding=False), opset 17",
     params="initializers: weights, biases, BatchNorm γ, β, running mean and variance",
     tool=True,
 )
 
 KERAS = Counting(
     "keras",
-    "Keras applications: model.summary()",
+    "Keras (keras.applications)",
     {},
     figure=None,
     params="Total params = trainable (weights, biases, BatchNorm γ, β) + non-trainable "

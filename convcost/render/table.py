@@ -22,6 +22,7 @@ from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
     from convcost.measure import MeasureReport
     from convcost.memory import LayerMemoryReport, NetworkMemoryReport
+    from convcost.ops import Explanation, OpsReport
     from convcost.sweep import FitReport, SweepReport
 
 BAR_WIDTH = 6
@@ -329,6 +330,23 @@ def print_MeasureReport(report: MeasureReport, console: Console, exact: bool = F
     from convcost.render import memory_table
 
     memory_table.print_MeasureReport(report, console, exact)
+
+
+# --- --ops, tool presets, --explain (convcost.render.ops_table and .explain, when asked for) ---
+
+
+def print_OpsReport(report: OpsReport, console: Console, exact: bool = False) -> None:
+    from convcost.render import ops_table
+
+    ops_table.print_OpsReport(report, console, exact)
+
+
+def print_Explanation(report: Explanation, console: Console, exact: bool = False) -> None:
+    """Plain text, every digit: the tool's figure as a sum (``--exact`` changes nothing)."""
+    from convcost.render import explain
+
+    for line in explain.lines(report):
+        console.out(line, highlight=False)
 
 
 # --- convcost sweep / fit ---------------------------------------------------------------------
