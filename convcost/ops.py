@@ -183,6 +183,11 @@ class Counting(NamedTuple):
     """What the tool's parameter count is."""
     tool: bool = False
 
+    @property
+    def counts_ops(self) -> bool:
+        """Whether there is anything but parameters to report (Keras prints parameters only)."""
+        return self.figure is not None or not self.tool
+
     def rule(self, kind: str) -> Rule:
         return self.rules.get(kind, ZERO)
 

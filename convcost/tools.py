@@ -82,11 +82,15 @@ PTFLOPS = Counting(
         "bias": per_element(1, "conv and Linear hooks: 1 per output element"),
         "bn": per_element(2, "BatchNorm hook, affine: 2 per element"),
         "relu": per_element(2, "nn.ReLU's hook + the patched F.relu it calls: 2 per element"),
-        "relu6": per_element(1, "nn.ReLU6's hook (it calls F.hardtanh, not patched): 1"),
-        "leaky_relu": per_element(1, "nn.LeakyReLU's hook (F.leaky_relu not patched): 1"),
+        "relu6": per_element(
+            1, "nn.ReLU6's hook (it calls F.hardtanh, not patched): 1 per element"
+        ),
+        "leaky_relu": per_element(
+            1, "nn.LeakyReLU's hook (F.leaky_relu not patched): 1 per element"
+        ),
         "gelu": per_element(2, "nn.GELU's hook + the patched F.gelu: 2 per element"),
         "swish": per_element(1, "no hook for nn.SiLU; the patched F.silu: 1 per element"),
-        "softmax": per_element(1, "no hook for nn.Softmax; the patched F.softmax: 1"),
+        "softmax": per_element(1, "no hook for nn.Softmax; the patched F.softmax: 1 per element"),
         "avgpool": _by_call(
             2, 1, "module hook + the patched F.*pool* it calls: 2 per input element (F.*: 1)"
         ),
@@ -163,7 +167,8 @@ ONNX_TOOL = Counting(
         "hardsigmoid": per_element(4, "HardSigmoid: multiply + add + 2 compares = 4"),
         "sigmoid": per_element(32, "Sigmoid: an exp, 32 per element"),
         "swish": per_element(33, "exported as Sigmoid (32) + Mul (1) = 33 per element"),
-        "tanh": per_element(38, "Tanh: exp 32 + 2 adds + divide 4 = 38"),
+        "tanh": per_element(76, "Tanh: (exp 32 + 2 adds + divide 4) × its ratio 2 = 76"),
+        "gelu": per_element(7, "exported as Div 4 + Erf 0 + Add + Mul + Mul = 7 per element"),
         "softmax": per_element(36, "Softmax: exp 32 + divide 4 = 36 per element"),
         "add": Rule(lambda s: (s.operands - 1) * s.elements, "Add: 1 per output element"),
         "mul": per_element(1, "Mul: 1 per element"),

@@ -19,7 +19,7 @@ def _note(term: dict[str, int | str]) -> str:
     count, elements = int(term["count"]), int(term["elements"])
     what = "input elements" if str(term["term"]).endswith("pool") else "elements"
     if term["term"] == "macs":
-        return "the paper's count" if count == elements else f"2 × {elements:,} mult-adds"
+        return "the paper's convention" if count == elements else f"2 × {elements:,} mult-adds"
     if count == 0:
         return f"not counted ({elements:,} {what})"
     if elements and count % elements == 0:

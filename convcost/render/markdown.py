@@ -111,14 +111,15 @@ def render_OpsReport(report: OpsReport) -> str:
     rows.append(_total_row(rows[0], report.base) | _ops_columns(report))
     caption = ops_records.ops_report(report)["conventions"]
     ops = caption.pop("ops")
-    extra = {"other ops": ops["by"], **{f"ops_{k}": v for k, v in ops["rules"].items()}}
+    extra: dict[str, Any] = {"counted by": ops["by"]}
+    extra |= {f"ops_{kind}": rule for kind, rule in ops.get("rules", {}).items()}
     if report.counting.tool:
-        extra[f"{report.counting.name} prints"] = report.reported
+        extra[f"{report.counting.name} prints"] = report.reported or ops["reported"]
     return table(rows) + _caption(_network_head(report.base) | caption | extra)
 
 
 def _ops_columns(report: OpsReport) -> dict[str, Any]:
-    if not report.counting.rules:  # Keras prints parameters only
+    if not report.counting.counts_ops:  # Keras prints parameters only
         return {}
     return {f"ops_{kind}": count for kind, count in report.total().items()}
 

@@ -14,12 +14,10 @@ APART = "no mult-adds; counted apart, per kind, under ops"
 def ops_conventions(report: OpsReport) -> dict[str, Any]:
     """How every other op was counted: by whom, and the rule of each kind the network has."""
     counting = report.counting
-    record: dict[str, Any] = {
-        "counting": counting.name,
-        "by": counting.title,
-        "rules": {kind: counting.rule(kind).text for kind in report.kinds()},
-        "never_in_macs": "other ops are never added to mult-adds; total.ops gives them per kind",
-    }
+    record: dict[str, Any] = {"counting": counting.name, "by": counting.title}
+    if counting.counts_ops:
+        record["rules"] = {kind: counting.rule(kind).text for kind in report.kinds()}
+        record["never_in_macs"] = "other ops are never added to mult-adds; total.ops has them"
     if counting.tool:
         record["reported"] = counting.figure or "none: prints parameters only"
         record["params"] = counting.params
@@ -38,8 +36,7 @@ def _conventions(report: OpsReport) -> dict[str, Any]:
 
 
 def _counts(report: OpsReport) -> bool:
-    """Whether the counting counts any op (Keras prints parameters only)."""
-    return bool(report.counting.rules)
+    return report.counting.counts_ops
 
 
 def ops_total(report: OpsReport) -> dict[str, Any]:

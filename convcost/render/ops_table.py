@@ -72,7 +72,7 @@ def footer(report: OpsReport, exact: bool = False) -> list[str]:
     counting = report.counting
     base = report.base
     lines = []
-    if counting.rules:
+    if counting.counts_ops:
         lines.append(
             "other ops: counted apart per kind, never added to mult-adds (elements: what each "
             "kind touches, a pool's input)"
@@ -84,7 +84,7 @@ def footer(report: OpsReport, exact: bool = False) -> list[str]:
             f"{biases:,} biases + {affine + stats:,} BatchNorm ({counting.params})"
         )
         if report.reported is None:
-            lines.append(f"{counting.name} prints no compute figure ({counting.title})")
+            lines.append(f"{counting.title} prints no compute figure, only parameters")
         else:
             factor = " × 2" if counting.macs_factor == 2 else ""
             lines.append(
@@ -98,7 +98,7 @@ def footer(report: OpsReport, exact: bool = False) -> list[str]:
 def print_OpsReport(report: OpsReport, console: Console, exact: bool = False) -> None:
     print_NetworkReport(report.base, console, exact)
     console.print()
-    if report.counting.rules:
+    if report.counting.counts_ops:
         show(console, _layers(report, exact))
         show(console, _kinds(report, exact))
     for line in footer(report, exact):
