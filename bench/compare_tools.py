@@ -160,18 +160,7 @@ def tool_figures(
     if "flopcounter" in tools:
         out["flopcounter"] = (ref.run_flop_counter(network, x)["total_flops"], None)
     if "onnx-tool" in tools:
-        path = os.path.join(onnx_dir, f"{network}_bn.onnx")
-        with ref.quiet():
-            torch.onnx.export(
-                ref.build(network),
-                (x,),
-                path,
-                input_names=["x"],
-                dynamo=False,
-                opset_version=17,
-                do_constant_folding=False,
-            )
-        r = ref.onnx_tool_profile(path)
+        r = ref.onnx_tool_bn(network, x, os.path.join(onnx_dir, f"{network}_bn.onnx"))
         out["onnx-tool"] = (r["macs"], r["params"])
     return out
 

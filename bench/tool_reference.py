@@ -669,19 +669,27 @@ def probe_onnx(name: str, onnx_dir: str) -> dict[str, Any]:
     path = os.path.join(onnx_dir, f"probe_{name}.onnx")
     x = torch.randn(1, *PROBE_INPUT, generator=torch.Generator().manual_seed(1))
     try:
-        with quiet():
-            torch.onnx.export(
-                build(name),
-                (x,),
-                path,
-                input_names=["x"],
-                dynamo=False,
-                opset_version=17,
-                do_constant_folding=False,
-            )
-        return onnx_tool_profile(path)
+        return onnx_tool_bn(name, x, path)
     except Exception as exc:
         return {"error": repr(exc)[:500]}
+
+
+def onnx_tool_bn(name: str, x: Any, path: str) -> dict[str, Any]:
+    """onnx-tool on the model exported to ``path`` keeping every BatchNorm, as NAME_bn.onnx is
+    (legacy TorchScript exporter, opset 17, no constant folding)."""
+    import torch
+
+    with quiet():
+        torch.onnx.export(
+            build(name),
+            (x,),
+            path,
+            input_names=["x"],
+            dynamo=False,
+            opset_version=17,
+            do_constant_folding=False,
+        )
+    return onnx_tool_profile(path)
 
 
 def run_probes(onnx_dir: str) -> dict[str, Any]:

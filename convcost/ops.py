@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+from convcost.fields import ACTIVATIONS
 from convcost.network import Conventions, LayerRow, has_batch_norm, has_bias
 
 if TYPE_CHECKING:  # annotations only
@@ -31,22 +32,13 @@ if TYPE_CHECKING:  # annotations only
 OP_KINDS = (
     "bias",
     "bn",
-    "relu",
-    "relu6",
-    "leaky_relu",
-    "hardswish",
-    "hardsigmoid",
-    "sigmoid",
-    "swish",
-    "tanh",
-    "gelu",
-    "softmax",
+    *(act for act in ACTIVATIONS if act != "none"),
     "add",
     "mul",
     "avgpool",
     "maxpool",
 )
-"""Every op kind convcost counts, in the order reports list them."""
+"""Every op kind convcost counts, in the order reports list them: an activation's is its name."""
 
 OP_NAMES = {
     "bias": "bias add",

@@ -453,3 +453,12 @@ def _evaluate(text: str, site: Site) -> int:
     if m := re.fullmatch(r"(\d+)", text):
         return int(m[1]) * site.elements
     raise AssertionError(f"cannot read the cell {text!r}")
+
+
+def test_cli_choices_are_the_presets_and_tools() -> None:
+    from convcost import cli
+    from convcost.presets import PRESETS
+
+    assert [p.value for p in cli.Preset] == list(PRESETS)
+    assert [t.value for t in cli.Tool] == list(TOOL_NAMES) == list(TOOLS)
+    assert set(TOOL_NAMES) == {name for name, preset in PRESETS.items() if preset.tool}
