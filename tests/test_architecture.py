@@ -63,7 +63,7 @@ HEAVY = ("rich", "pydantic", "yaml", "matplotlib", "torch")
     [
         (
             ["model", "mobilenet", "--json"],
-            ("convcost.sweep", "convcost.memory"),
+            ("convcost.sweep", "convcost.memory", "convcost.ops", "convcost.tools"),
             (568_740_352, 4_209_088),
         ),
         (
