@@ -1,62 +1,89 @@
-"""Compare convcost with fvcore, ptflops and torch's FlopCounterMode on MobileNetV1.
+"""Each tool preset beside the tool's own output: fvcore, ptflops, thop, torchinfo, torch's
+FlopCounterMode and onnx-tool on the same networks, in one run.
 
 Run by hand, not part of the tests, from the repository root, with a Python that has torch,
-fvcore and ptflops (a separate venv keeps them out of convcost's own environment):
+torchvision and the tools (`/work/tv-venv`, see /work/ref/VERSIONS.txt), and convcost's own
+environment for convcost (its `.venv`, made as DEVELOPERS.md says):
 
-    python3 -m venv /tmp/torchbench
-    /tmp/torchbench/bin/pip install torch fvcore ptflops
-    /tmp/torchbench/bin/python bench/compare_tools.py [--repeats 5] [--alpha 1.0 0.5]
-        [--resolution 224 160]
+    /work/tv-venv/bin/python bench/compare_tools.py [--networks mobilenet_v1 resnet18 ...]
+        [--convcost .venv/bin/convcost] [--timing [--repeats 5] [--alpha 1.0 0.5]
+        [--resolution 224 160]]
 
-It prints, for each (alpha, resolution) pair:
+Networks, built in torch as bench/tool_reference.py builds them (random weights, eval mode, batch
+1, 224×224): MobileNetV1 conv-BN-ReLU throughout with a global average pool and an fc with bias
+(convcost: specs/mobilenet_v1_torch.yaml), torchvision's mobilenet_v2, mobilenet_v2 with
+width_mult=1.4 (convcost: --alpha 1.4), mobilenet_v3_large, resnet18 and efficientnet_b0 (the
+built-ins). For each network and tool it prints what the tool printed (fvcore `.total()`, ptflops'
+MACs with the default pytorch backend and with backend='aten', thop's MACs, torchinfo's
+`total_mult_adds`, FlopCounterMode's FLOPs, onnx-tool's MACs on a BatchNorm-preserving export)
+and its parameter count, beside `convcost model NETWORK --preset TOOL --json` (`total.reported`,
+`total.params`), and the difference; then how many differ. A tool that is not installed is
+skipped.
 
-(a) each tool's count and parameters for the same torch.nn MobileNetV1 (convs without bias, BN
-    after every conv, ReLU, AdaptiveAvgPool2d, Linear with bias), next to the paper convention
-    (weights of convs and FC only; BN, ReLU, pooling free): 568,740,352 mult-adds and 4,209,088
-    parameters for 1.0-224. Each tool's difference from it is rebuilt from the shapes alone
-    (no torch) and printed with "ok" when it matches to the unit:
-      fvcore       + 2·(BN elements), eval BN being an affine x·γ'+β' + (pool input elements)
-      ptflops      pytorch backend: + 2·BN + ReLU + pool + FC bias (module hooks), and ReLU
-                   and pool once more, because its default count_functional=True also patches
-                   F.relu and F.adaptive_avg_pool2d, which nn.ReLU and nn.AdaptiveAvgPool2d call
-      ptflops      aten backend: counts only convolution and (add)mm, so + FC bias
-      FlopCounter  2 × paper (it counts a multiply and an add as two FLOPs)
-      params       every torch tool counts model.parameters(): + BN γ and β (2 per channel) +
-                   FC bias; running mean/var are buffers, not parameters (Keras counts all 4)
-
-(b) wall time from a fresh interpreter to the printed count for each tool (`python -c ...`,
-    importing torch and building the model included) and for `convcost model mobilenet --json`,
-    alternating the tools within each round, as medians of --repeats rounds and as ratios
-    against convcost in the same run, all at the first --alpha/--resolution pair; convcost's
-    JSON totals are checked against the paper-convention shapes of that pair.
-
-Exits 0 with a message if torch, fvcore or ptflops is missing; skips convcost if the command is
-not on PATH.
+`--timing` also times, from a fresh interpreter to the printed count, convcost against fvcore,
+ptflops, FlopCounterMode and `import torch` alone on MobileNetV1 (alternating, medians of
+--repeats rounds, ratios against convcost in the same run), at the first --alpha/--resolution
+pair, and checks convcost's JSON totals against the paper convention rebuilt from the shapes.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
-import inspect
-import io
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+NETWORKS: dict[str, list[str]] = {
+    "mobilenet_v1": [str(ROOT / "specs" / "mobilenet_v1_torch.yaml")],
+    "mobilenet_v2": ["mobilenet_v2"],
+    "mobilenet_v2_1.4": ["mobilenet_v2", "--alpha", "1.4"],
+    "mobilenet_v3_large": ["mobilenet_v3_large"],
+    "resnet18": ["resnet18"],
+    "efficientnet_b0": ["efficientnet_b0"],
+}
+"""The tools' network (bench/tool_reference.py's name) → convcost's arguments for it."""
+ZOO = [
+    "mobilenet_v3_small",
+    "resnet50",
+    "vgg16",
+    "vgg16_bn",
+    "mnasnet1_0",
+    "shufflenet_v2_x1_0",
+    "squeezenet1_0",
+    "squeezenet1_1",
+    "densenet121",
+]
+"""The rest of convcost's zoo (torchvision's, under the same name): `--networks` may name them."""
+NETWORKS |= {name: [name] for name in ZOO}
+TOOLS = ("fvcore", "ptflops", "ptflops-aten", "thop", "torchinfo", "flopcounter", "onnx-tool")
+NEEDS = {
+    "fvcore": "fvcore",
+    "ptflops": "ptflops",
+    "ptflops-aten": "ptflops",
+    "thop": "thop",
+    "torchinfo": "torchinfo",
+    "flopcounter": "torch",
+    "onnx-tool": "onnx_tool",
+}
+RESOLUTION = 224
 
 # MobileNetV1, paper Table 1: (pointwise filters, depthwise stride) of the 13 separable blocks.
 BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), *[(512, 1)] * 5]
 BLOCKS += [(1024, 2), (1024, 1)]
 CLASSES = 1000
-PAPER_1_0_224 = (568_740_352, 4_209_088)
 CONVCOST_CMD = ["convcost", "model", "mobilenet", "--json"]
-NEEDED = ("torch", "fvcore", "ptflops")
 
 
 def mobilenet_v1(alpha: float = 1.0, classes: int = CLASSES):  # -> torch.nn.Sequential
@@ -78,26 +105,21 @@ def mobilenet_v1(alpha: float = 1.0, classes: int = CLASSES):  # -> torch.nn.Seq
 
 @dataclass(frozen=True)
 class Shapes:
-    """Integers read off the architecture table, without torch: what the conventions differ on."""
+    """Integers read off the architecture table, without torch: the paper convention."""
 
-    macs: int  # paper: conv + FC weight mult-adds
-    params: int  # paper: conv + FC weights
-    bn_elems: int  # output elements of all 27 convs = BN inputs = ReLU outputs
-    bn_channels: int  # sum of BN channel counts
-    pool_in: int  # elements averaged by the global pool (c × 7 × 7 at 224)
+    macs: int  # conv + FC weight mult-adds
+    params: int  # conv + FC weights
 
 
 def shapes(alpha: float, res: int) -> Shapes:
-    macs = params = bn_elems = bn_channels = 0
+    macs = params = 0
     side, cin = res, 3
 
     def conv(k: int, cin_per_group: int, cout: int, stride: int) -> None:
-        nonlocal side, macs, params, bn_elems, bn_channels
+        nonlocal side, macs, params
         side = (side + 2 * (k // 2) - k) // stride + 1
         macs += k * k * cin_per_group * cout * side * side
         params += k * k * cin_per_group * cout
-        bn_elems += cout * side * side
-        bn_channels += cout
 
     conv(3, cin, int(32 * alpha), 2)
     cin = int(32 * alpha)
@@ -105,84 +127,91 @@ def shapes(alpha: float, res: int) -> Shapes:
         conv(3, 1, cin, stride)
         conv(1, cin, int(filters * alpha), 1)
         cin = int(filters * alpha)
-    macs += cin * CLASSES
-    params += cin * CLASSES
-    return Shapes(macs, params, bn_elems, bn_channels, cin * side * side)
+    return Shapes(macs + cin * CLASSES, params + cin * CLASSES)
 
 
-def expected(s: Shapes) -> dict[str, tuple[int, str]]:
-    """Each tool's count rebuilt from the shapes, with the convention that explains it."""
-    bn, relu, pool = 2 * s.bn_elems, s.bn_elems, s.pool_in
-    return {
-        "fvcore": (s.macs + bn + pool, "+2·BN +pool"),
-        "ptflops pytorch": (
-            s.macs + bn + 2 * (relu + pool) + CLASSES,
-            "+2·BN +2·(ReLU+pool) +bias",
-        ),
-        "ptflops pytorch no-functional": (
-            s.macs + bn + relu + pool + CLASSES,
-            "+2·BN +ReLU +pool +bias",
-        ),
-        "ptflops aten": (s.macs + CLASSES, "+FC bias"),
-        "torch FlopCounterMode": (2 * s.macs, "2×MACs"),
-    }
+# --- each preset beside its tool ----------------------------------------------------------------
 
 
-def count_all(alpha: float, res: int) -> dict[str, tuple[int, int | None]]:
-    """(count, params) of each tool for the torch model; their own chatter is swallowed."""
+def tool_figures(
+    network: str, tools: list[str], onnx_dir: str
+) -> dict[str, tuple[int, int | None]]:
+    """(figure, params) each tool prints for the torch model (bench/tool_reference.py's runners,
+    each on a freshly built model)."""
+    import tool_reference as ref
     import torch
-    from fvcore.nn import FlopCountAnalysis, parameter_count
-    from ptflops import get_model_complexity_info as ptflops_info
-    from torch.utils.flop_counter import FlopCounterMode
 
-    model = mobilenet_v1(alpha).eval()
-    x = torch.zeros(1, 3, res, res)
-    ptf = [("ptflops pytorch", {}), ("ptflops pytorch no-functional", {"count_functional": False})]
-    if "backend" in inspect.signature(ptflops_info).parameters:
-        ptf = [(n, {"backend": "pytorch", "backend_specific_config": c}) for n, c in ptf]
-        ptf.append(("ptflops aten", {"backend": "aten"}))
-    else:  # older ptflops: one module-hook backend, no functional patching to switch off
-        ptf = ptf[:1]
+    x = torch.randn(1, 3, RESOLUTION, RESOLUTION, generator=torch.Generator().manual_seed(1))
     out: dict[str, tuple[int, int | None]] = {}
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        fva = FlopCountAnalysis(model, x).unsupported_ops_warnings(False)
-        out["fvcore"] = (fva.total(), parameter_count(model)[""])
-        for name, kwargs in ptf:
-            macs, params = ptflops_info(
-                model, (3, res, res), as_strings=False, print_per_layer_stat=False, **kwargs
-            )
-            out[name] = (int(macs), int(params))
-        with FlopCounterMode(display=False) as fcm:
-            model(x)
-        out["torch FlopCounterMode"] = (fcm.get_total_flops(), None)
+    if "fvcore" in tools:
+        r = ref.run_fvcore(network, x)
+        out["fvcore"] = (r["total"], r["params"])
+    if "ptflops" in tools or "ptflops-aten" in tools:
+        r = ref.run_ptflops(network, (3, RESOLUTION, RESOLUTION))
+        out["ptflops"] = (r["pytorch"]["total"], r["pytorch"]["params"])
+        if "aten" in r:
+            out["ptflops-aten"] = (r["aten"]["total"], r["aten"]["params"])
+    if "thop" in tools:
+        r = ref.run_thop(network, x)
+        out["thop"] = (r["total"], r["params"])
+    if "torchinfo" in tools:
+        r = ref.run_torchinfo(network, x)
+        out["torchinfo"] = (r["total_mult_adds"], r["total_params"])
+    if "flopcounter" in tools:
+        out["flopcounter"] = (ref.run_flop_counter(network, x)["total_flops"], None)
+    if "onnx-tool" in tools:
+        r = ref.onnx_tool_bn(network, x, os.path.join(onnx_dir, f"{network}_bn.onnx"))
+        out["onnx-tool"] = (r["macs"], r["params"])
     return out
 
 
-def print_counts(alpha: float, res: int) -> None:
-    s = shapes(alpha, res)
-    torch_params = s.params + 2 * s.bn_channels + CLASSES
-    print(f"\nMobileNetV1 {alpha}-{res}: paper {s.macs:,} mult-adds, {s.params:,} params")
-    if (alpha, res) == (1.0, 224):
-        ok = (s.macs, s.params) == PAPER_1_0_224
-        print(f"  shapes give the paper's 568,740,352 / 4,209,088: {'ok' if ok else 'MISMATCH'}")
-    print(f"  BN elements {s.bn_elems:,}  BN channels {s.bn_channels:,}  pool input {s.pool_in:,}")
-    print(f"  {'tool':<30}{'count':>15}{'- paper':>13}{'params':>12}  convention vs shapes")
-    want = expected(s)
-    for name, (count, params) in count_all(alpha, res).items():
-        macs, why = want[name]
-        verdict = "ok" if count == macs else f"MISMATCH (expected {macs:,})"
-        if params is not None and params != torch_params:
-            verdict += f"; params MISMATCH (expected {torch_params:,})"
-        p = "-" if params is None else f"{params:,}"
-        print(f"  {name:<30}{count:>15,}{count - s.macs:>+13,}{p:>12}  {why}: {verdict}")
-    bn_params = f"2·{s.bn_channels:,} BN γ,β"
-    print(f"  params: torch tools {torch_params:,} = paper + {bn_params} + {CLASSES} FC bias")
+def preset_figures(
+    convcost: list[str], network: str, tools: list[str]
+) -> dict[str, tuple[int, int]]:
+    """(total.reported, total.params) of `convcost model ... --preset TOOL --json`."""
+    out = {}
+    for tool in tools:
+        cmd = [*convcost, "model", *NETWORKS[network], "--preset", tool, "--json"]
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        total = json.loads(done.stdout)["total"]
+        out[tool] = (total["reported"], total["params"])
+    return out
 
 
-def timing_commands(alpha: float, res: int) -> dict[str, list[str]]:
-    here = os.path.dirname(os.path.abspath(__file__))
+def compare(convcost: list[str], networks: list[str], tools: list[str]) -> int:
+    """Print every (network, tool): the tool's figure, the preset's, the difference; return how
+    many figures or parameter counts differ."""
+    from torch_reference import define_torchvision_ops
+
+    define_torchvision_ops()
+    differ = checked = 0
+    print(f"{'network':<20}{'tool':<14}{'tool prints':>16}{'preset':>16}{'diff':>6}"
+          f"{'tool params':>13}{'preset':>12}")  # fmt: skip
+    with tempfile.TemporaryDirectory() as onnx_dir:
+        for network in networks:
+            mine = preset_figures(convcost, network, tools)
+            theirs = tool_figures(network, tools, onnx_dir)
+            for tool in tools:
+                figure, params = theirs[tool]
+                reported, counted = mine[tool]
+                diff = reported - figure
+                bad = diff != 0 or (params is not None and params != counted)
+                differ += bad
+                checked += 1
+                shown = "-" if params is None else f"{params:,}"
+                print(f"{network:<20}{tool:<14}{figure:>16,}{reported:>16,}{diff:>+6,}"
+                      f"{shown:>13}{counted:>12,}{'  DIFFERENT' if bad else ''}")  # fmt: skip
+    print(f"\n{differ} of {checked} (network, tool) pairs differ (figure or parameters)")
+    return differ
+
+
+def timing_commands(alpha: float, res: int, convcost: str) -> dict[str, list[str]]:
     head = (
-        f"import sys; sys.path.insert(0, {here!r}); import torch; "
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import torch; "
+        # a CUDA torchvision beside CPU torch needs this before ptflops imports torchvision.ops
+        "from torch_reference import define_torchvision_ops; define_torchvision_ops(); "
         f"from compare_tools import mobilenet_v1; m = mobilenet_v1({alpha}).eval(); "
         f"x = torch.zeros(1, 3, {res}, {res}); "
     )
@@ -195,16 +224,23 @@ def timing_commands(alpha: float, res: int) -> dict[str, list[str]]:
         "import torch only": "pass",
     }
     cmds = {name: [sys.executable, "-B", "-c", head + body] for name, body in bodies.items()}
-    if shutil.which(CONVCOST_CMD[0]):
-        sized = [*CONVCOST_CMD, "--alpha", str(alpha), "--resolution", str(res)]
+    if shutil.which(convcost.split()[0]):
+        sized = [
+            *convcost.split(),
+            *CONVCOST_CMD[1:],
+            "--alpha",
+            str(alpha),
+            "--resolution",
+            str(res),
+        ]
         cmds = {"convcost": sized, **cmds}
     else:
-        print(f"\nskip convcost: `{CONVCOST_CMD[0]}` is not on PATH (pip install -e . first)")
+        print(f"\nskip convcost: `{convcost}` is not found (pip install -e . first)")
     return cmds
 
 
-def time_tools(alpha: float, res: int, repeats: int) -> None:
-    cmds = timing_commands(alpha, res)
+def time_tools(alpha: float, res: int, repeats: int, convcost: str) -> None:
+    cmds = timing_commands(alpha, res, convcost)
     names = list(cmds)
     times: dict[str, list[float]] = {n: [] for n in names}
     said: dict[str, str] = {}
@@ -221,7 +257,8 @@ def time_tools(alpha: float, res: int, repeats: int) -> None:
         total = json.loads(said["convcost"])["total"]
         s = shapes(alpha, res)
         ok = (total["macs"], total["params"]) == (s.macs, s.params)
-        print(f"\n{' '.join(cmds['convcost'])}: {total['macs']:,} mult-adds, ", end="")
+        shown = " ".join([os.path.basename(cmds["convcost"][0]), *cmds["convcost"][1:]])
+        print(f"\n{shown}: {total['macs']:,} mult-adds, ", end="")
         print(f"{total['params']:,} params: {'ok' if ok else 'MISMATCH'} against the shapes")
     print(f"\nStart-up to count ({alpha}-{res}), median of")
     print(f"{repeats} rounds alternating the order of tools:")
@@ -233,20 +270,32 @@ def time_tools(alpha: float, res: int, repeats: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_networks = [n for n in NETWORKS if n not in ZOO]
+    ap.add_argument("--networks", nargs="+", default=default_networks, choices=list(NETWORKS))
+    default = ROOT / ".venv" / "bin" / "convcost"
+    ap.add_argument(
+        "--convcost",
+        default=str(default) if default.exists() else "convcost",
+        help="the convcost command to run (default: this repository's .venv)",
+    )
+    ap.add_argument("--timing", action="store_true", help="also time start-up to a count")
     ap.add_argument("--repeats", type=int, default=5, help="timing rounds (median is printed)")
-    ap.add_argument("--alpha", type=float, nargs="+", default=[1.0, 0.5], help="width multipliers")
-    ap.add_argument("--resolution", type=int, nargs="+", default=[224, 160], help="per --alpha")
+    ap.add_argument("--alpha", type=float, nargs="+", default=[1.0], help="timing: α")
+    ap.add_argument("--resolution", type=int, nargs="+", default=[224], help="timing: per α")
     args = ap.parse_args()
     if len(args.alpha) != len(args.resolution):
         ap.error("give as many --alpha values as --resolution values")
-    missing = [m for m in NEEDED if importlib.util.find_spec(m) is None]
-    if missing:
-        print(f"skip: {', '.join(missing)} not installed; pip install {' '.join(NEEDED)}")
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("torchvision") is None:
+        print("skip: torch and torchvision are needed (see /work/ref/VERSIONS.txt)")
         return 0
-    for alpha, res in zip(args.alpha, args.resolution, strict=True):
-        print_counts(alpha, res)
-    time_tools(args.alpha[0], args.resolution[0], args.repeats)
-    return 0
+    tools = [t for t in TOOLS if importlib.util.find_spec(NEEDS[t]) is not None]
+    missing = sorted(set(TOOLS) - set(tools))
+    if missing:
+        print(f"skip {', '.join(missing)}: not installed")
+    differ = compare(args.convcost.split(), args.networks, tools)
+    if args.timing:
+        time_tools(args.alpha[0], args.resolution[0], args.repeats, args.convcost)
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":

@@ -50,6 +50,11 @@ from torch_reference import define_torchvision_ops, trace
 
 NETWORKS = ["mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "resnet18", "efficientnet_b0"]
 ONNX_ONLY = ["shufflenet_v2_x1_0", "densenet121"]
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "mobilenet_v2_1.4": ("mobilenet_v2", {"width_mult": 1.4}),
+}
+"""Other sizes of torchvision's builders, by name: `--networks mobilenet_v2_1.4`."""
+DEFAULT_OUT = "/work/ref/tools.json"
 # MobileNetV1, paper Table 1: (pointwise filters, depthwise stride) of the 13 separable blocks.
 BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), *[(512, 1)] * 5]
 BLOCKS += [(1024, 2), (1024, 1)]
@@ -84,6 +89,84 @@ def mobilenet_v1(classes: int = 1000) -> Any:
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, classes))
 
 
+PROBE_INPUT = (8, 14, 14)
+"""C, H, W of the single-op probes' input (batch 1): 1,568 elements."""
+PROBE_NAMES = (
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "hardswish",
+    "hardsigmoid",
+    "sigmoid",
+    "silu",
+    "tanh",
+    "gelu",
+    "softmax",
+    "batchnorm",
+    "add",
+    "mul",
+    "concat",
+    "adaptive_avgpool_1_module",
+    "adaptive_avgpool_1_function",
+    "mean_2_3",
+    "adaptive_avgpool_7",
+    "adaptive_avgpool_5",
+    "avgpool_2",
+    "avgpool_3_s2_p1",
+    "maxpool_3_s2_p1",
+    "conv3x3",
+    "conv3x3_bias",
+    "linear_bias",
+)
+"""One op each, on a 1×8×14×14 input: what every tool counts for it alone."""
+
+
+def probe_module(name: str) -> Any:
+    """The single-op model of a probe (torch.nn layers, or a forward that calls a function)."""
+    import torch
+    from torch import nn
+
+    class Call(nn.Module):
+        def __init__(self, fn: Any) -> None:
+            super().__init__()
+            self.fn = fn
+
+        def forward(self, x: Any) -> Any:
+            return self.fn(x)
+
+    c = PROBE_INPUT[0]
+    made: dict[str, Any] = {
+        "relu": lambda: nn.ReLU(),
+        "relu6": lambda: nn.ReLU6(),
+        "leaky_relu": lambda: nn.LeakyReLU(),
+        "hardswish": lambda: nn.Hardswish(),
+        "hardsigmoid": lambda: nn.Hardsigmoid(),
+        "sigmoid": lambda: nn.Sigmoid(),
+        "silu": lambda: nn.SiLU(),
+        "tanh": lambda: nn.Tanh(),
+        "gelu": lambda: nn.GELU(),
+        "softmax": lambda: nn.Softmax(dim=1),
+        "batchnorm": lambda: nn.BatchNorm2d(c),
+        "add": lambda: Call(lambda x: x + x),
+        "mul": lambda: Call(lambda x: x * x),
+        "concat": lambda: Call(lambda x: torch.cat([x, x], 1)),
+        "adaptive_avgpool_1_module": lambda: nn.AdaptiveAvgPool2d(1),
+        "adaptive_avgpool_1_function": lambda: Call(
+            lambda x: nn.functional.adaptive_avg_pool2d(x, (1, 1))
+        ),
+        "mean_2_3": lambda: Call(lambda x: x.mean([2, 3])),
+        "adaptive_avgpool_7": lambda: nn.AdaptiveAvgPool2d(7),
+        "adaptive_avgpool_5": lambda: nn.AdaptiveAvgPool2d(5),
+        "avgpool_2": lambda: nn.AvgPool2d(2),
+        "avgpool_3_s2_p1": lambda: nn.AvgPool2d(3, 2, 1),
+        "maxpool_3_s2_p1": lambda: nn.MaxPool2d(3, 2, 1),
+        "conv3x3": lambda: nn.Conv2d(c, c, 3, padding=1, bias=False),
+        "conv3x3_bias": lambda: nn.Conv2d(c, c, 3, padding=1, bias=True),
+        "linear_bias": lambda: nn.Sequential(nn.Flatten(), nn.Linear(c * 14 * 14, 10)),
+    }
+    return made[name]()
+
+
 def build(name: str) -> Any:
     """A fresh eval-mode model, seeded, BatchNorm parameters and statistics randomised."""
     import torch
@@ -91,10 +174,13 @@ def build(name: str) -> Any:
     torch.manual_seed(0)
     if name == "mobilenet_v1":
         model = mobilenet_v1()
+    elif name in PROBE_NAMES:
+        model = probe_module(name)
     else:
         from torchvision import models
 
-        model = models.get_model(name, weights=None)
+        builder, kwargs = VARIANTS.get(name, (name, {}))
+        model = models.get_model(builder, weights=None, **kwargs)
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, torch.nn.BatchNorm2d):
@@ -240,7 +326,7 @@ def run_fvcore(name: str, x: Any) -> dict[str, Any]:
     }
 
 
-def run_ptflops(name: str, res: int) -> dict[str, Any]:
+def run_ptflops(name: str, shape: tuple[int, int, int]) -> dict[str, Any]:
     import inspect
 
     from ptflops import get_model_complexity_info
@@ -255,10 +341,10 @@ def run_ptflops(name: str, res: int) -> dict[str, Any]:
             },
             "aten": {"backend": "aten"},
         }
-    return {label: ptflops_once(name, res, kwargs) for label, kwargs in configs.items()}
+    return {label: ptflops_once(name, shape, kwargs) for label, kwargs in configs.items()}
 
 
-def ptflops_once(name: str, res: int, kwargs: dict[str, Any]) -> dict[str, Any]:
+def ptflops_once(name: str, shape: tuple[int, int, int], kwargs: dict[str, Any]) -> dict[str, Any]:
     """One get_model_complexity_info call, its hook tables wrapped to record who adds what."""
     import ptflops.pytorch_engine as pe
     from ptflops import get_model_complexity_info
@@ -308,7 +394,7 @@ def ptflops_once(name: str, res: int, kwargs: dict[str, Any]) -> dict[str, Any]:
         with quiet():
             macs, params = get_model_complexity_info(
                 model,
-                (3, res, res),
+                shape,
                 as_strings=False,
                 print_per_layer_stat=False,
                 **kwargs,
@@ -575,25 +661,91 @@ def explain(s: dict[str, int], res: dict[str, Any], name: str) -> dict[str, Any]
     return out
 
 
+def probe_onnx(name: str, onnx_dir: str) -> dict[str, Any]:
+    """onnx-tool on the probe exported as the networks' BN-preserving files are (legacy exporter,
+    opset 17, no constant folding); the exporter's or the tool's failure is a result too."""
+    import torch
+
+    path = os.path.join(onnx_dir, f"probe_{name}.onnx")
+    x = torch.randn(1, *PROBE_INPUT, generator=torch.Generator().manual_seed(1))
+    try:
+        return onnx_tool_bn(name, x, path)
+    except Exception as exc:
+        return {"error": repr(exc)[:500]}
+
+
+def onnx_tool_bn(name: str, x: Any, path: str) -> dict[str, Any]:
+    """onnx-tool on the model exported to ``path`` keeping every BatchNorm, as NAME_bn.onnx is
+    (legacy TorchScript exporter, opset 17, no constant folding)."""
+    import torch
+
+    with quiet():
+        torch.onnx.export(
+            build(name),
+            (x,),
+            path,
+            input_names=["x"],
+            dynamo=False,
+            opset_version=17,
+            do_constant_folding=False,
+        )
+    return onnx_tool_profile(path)
+
+
+def run_probes(onnx_dir: str) -> dict[str, Any]:
+    import torch
+
+    x = torch.randn(1, *PROBE_INPUT, generator=torch.Generator().manual_seed(1))
+    os.makedirs(onnx_dir, exist_ok=True)
+    out: dict[str, Any] = {}
+    for name in PROBE_NAMES:
+        print(f"probe {name}", file=sys.stderr)
+        out[name] = {
+            "fvcore": run_fvcore(name, x),
+            "ptflops": run_ptflops(name, PROBE_INPUT),
+            "thop": run_thop(name, x),
+            "torchinfo": run_torchinfo(name, x),
+            "flop_counter": run_flop_counter(name, x),
+            "onnx_tool": probe_onnx(name, onnx_dir),
+        }
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="/work/ref/tools.json")
+    ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--onnx-dir", default="/work/ref/onnx")
     ap.add_argument("--no-export", action="store_true", help="profile existing ONNX files")
     ap.add_argument("--resolution", type=int, default=224)
-    ap.add_argument("--networks", nargs="+", default=NETWORKS)
+    ap.add_argument("--networks", nargs="+", default=NETWORKS, help=f"also: {', '.join(VARIANTS)}")
+    ap.add_argument(
+        "--probe",
+        action="store_true",
+        help="instead of networks, count single ops on a 1×8×14×14 input (PROBE_NAMES); "
+        "--out then defaults to /work/ref/tool_probe.json",
+    )
     args = ap.parse_args()
     define_torchvision_ops()
     import torch
 
     torch.set_num_threads(2)
+    if args.probe:
+        out = args.out if args.out != DEFAULT_OUT else "/work/ref/tool_probe.json"
+        doc = {"versions": versions(), "input": [1, *PROBE_INPUT]}
+        doc["probes"] = run_probes(os.path.join(args.onnx_dir, "probes"))
+        with open(out, "w") as f:
+            json.dump(doc, f, indent=1)
+            f.write("\n")
+        print(f"wrote {out}", file=sys.stderr)
+        return 0
     res = args.resolution
     x = torch.randn(1, 3, res, res, generator=torch.Generator().manual_seed(1))
     doc: dict[str, Any] = {"versions": versions(), "resolution": res, "networks": {}}
     if not args.no_export:
         os.makedirs(args.onnx_dir, exist_ok=True)
         doc["onnx_exports"] = {}
-        for name in args.networks + ONNX_ONLY:
+        extra = ONNX_ONLY if args.networks == NETWORKS else []
+        for name in args.networks + extra:
             print(f"export {name}", file=sys.stderr)
             doc["onnx_exports"].update(export_onnx(name, args.onnx_dir, res))
     for name in args.networks:
@@ -601,7 +753,7 @@ def main() -> int:
         r: dict[str, Any] = {}
         r["shapes"] = shape_stats(name, x)
         r["fvcore"] = run_fvcore(name, x)
-        r["ptflops"] = run_ptflops(name, res)
+        r["ptflops"] = run_ptflops(name, (3, res, res))
         r["thop"] = run_thop(name, x)
         r["torchinfo"] = run_torchinfo(name, x)
         r["flop_counter"] = run_flop_counter(name, x)

@@ -30,6 +30,7 @@ from convcost.errors import SpecError
 if TYPE_CHECKING:
     from convcost.graph import Graph
     from convcost.network import Conventions
+    from convcost.ops import Explanation, OpsReport
     from convcost.report import LayerReport, NetworkReport
     from convcost.sweeps import FitReport, SweepReport
     from convcost.timing import MeasureReport
@@ -151,6 +152,10 @@ def _conventions(
     classes: int | str | None,
     min_channels: int | str | None,
     labels: Labels | None,
+    ops: bool = False,
+    fold_bn: bool = False,
+    explain: str | None = None,
+    command: str = "model",
 ) -> tuple[Conventions, int | None, int | None]:
     from convcost.presets import PRESETS, resolve
 
@@ -159,6 +164,14 @@ def _conventions(
             f"{_label(labels, 'preset')}: {preset!r} is not allowed: must be one of "
             f"{', '.join(PRESETS)}"
         )
+    if explain is not None:
+        from convcost.tools import TOOLS
+
+        if explain not in TOOLS:
+            raise SpecError(
+                f"{_label(labels, 'explain')}: {explain!r} is not allowed: must be one of "
+                f"{', '.join(TOOLS)}"
+            )
     return resolve(
         preset,
         bias,
@@ -167,6 +180,10 @@ def _conventions(
         flops,
         _count(labels, "classes", classes),
         _count(labels, "min_channels", min_channels),
+        ops,
+        fold_bn,
+        explain,
+        command,
     )
 
 
@@ -192,16 +209,22 @@ def model(
     bn_affine_only: bool = False,
     flops: bool = False,
     as_: str | None = None,
+    ops: bool = False,
+    fold_bn: bool = False,
+    explain: str | None = None,
     input_shape: Sequence[int] | None = None,
     strict: bool = False,
     labels: Labels | None = None,
-) -> NetworkReport:
+) -> NetworkReport | OpsReport | Explanation:
     """A whole network, layer by layer, at width α and an input resolution (``resolution``: N or
     (H, W) pixels, or ``rho`` × the spec's side), counted by the paper's convention or a
     ``preset`` (torchvision, keras, tf-slim, ...; ``bias``, ``bn``, ``bn_affine_only``, ``flops``,
     ``classes``, ``min_channels`` as the CLI's flags). ``as_``: "standard" or "separable" adds the
     what-if. ``input_shape`` pins an ONNX model's input (N, C, H, W) or (H, W); ``strict`` refuses
-    operations convcost does not cost.
+    operations convcost does not cost. ``ops`` counts every other operation per kind (BatchNorm,
+    biases, activations, adds, pooling; ``fold_bn`` as at inference), as does a tool's ``preset``
+    (fvcore, ptflops, thop, torchinfo, flopcounter, onnx-tool), whose ``.reported`` figure is the
+    one that tool prints; ``explain`` (a tool) lays that figure out term by term.
 
     >>> model("resnet18", preset="torchvision").params
     11689512
@@ -215,14 +238,29 @@ def model(
         resolution=_side(labels, "resolution", resolution),
     )
     conventions, n_classes, n_min = _conventions(
-        preset, bias, bn, bn_affine_only, flops, classes, min_channels, labels
+        preset,
+        bias,
+        bn,
+        bn_affine_only,
+        flops,
+        classes,
+        min_channels,
+        labels,
+        ops,
+        fold_bn,
+        explain,
     )
     size = size._replace(classes=n_classes, min_channels=n_min)
     shape = input_shape
     if shape is None and size.resolution is not None and not isinstance(spec, Mapping):
         shape = size.resolution if is_onnx(os.fspath(spec)) else None
     graph = network(spec, shape)
-    return analyze_network(graph, size, conventions, _as(graph, as_, labels), strict)  # type: ignore[arg-type]
+    report = analyze_network(graph, size, conventions, _as(graph, as_, labels), strict)  # type: ignore[arg-type]
+    if conventions.ops is None:
+        return report
+    from convcost.ops import analyze_ops
+
+    return analyze_ops(report, explain is not None)
 
 
 # --- many sizes --------------------------------------------------------------------------------
@@ -241,6 +279,7 @@ def _grid_setup(
     input_shape: Sequence[int] | None,
     counting: dict[str, Any],
     labels: Labels | None,
+    command: str,
 ) -> tuple[Graph, tuple[Conventions, int | None, int | None]]:
     """What sweep and fit share: the network (converted by ``as_``) and the conventions, classes
     and minimum channels of the counting options."""
@@ -250,7 +289,7 @@ def _grid_setup(
     conversion = _as(graph, as_, labels)
     if conversion is not None:
         graph = convert(graph, conversion)._replace(name=f"{graph.name} as {conversion}")  # type: ignore[arg-type]
-    return graph, _conventions(**counting, labels=labels)
+    return graph, _conventions(**counting, labels=labels, command=command)
 
 
 def sweep(
@@ -289,7 +328,7 @@ def sweep(
         "classes": classes,
         "min_channels": min_channels,
     }
-    graph, setup = _grid_setup(spec, as_, input_shape, counting, labels)
+    graph, setup = _grid_setup(spec, as_, input_shape, counting, labels, "sweep")
     return sweeping.sweep(graph, grid, *setup, progress)
 
 
@@ -351,7 +390,7 @@ def fit(
         "classes": classes,
         "min_channels": min_channels,
     }
-    graph, setup = _grid_setup(spec, as_, input_shape, counting, labels)
+    graph, setup = _grid_setup(spec, as_, input_shape, counting, labels, "fit")
     conventions, n_classes, n_min = setup
     return sweeping.fit(graph, *budgets, grid, conventions, n_classes, n_min, progress)
 
@@ -364,7 +403,7 @@ def _text(value: int | str | None) -> str | None:
 
 
 def memory(
-    report: LayerReport | NetworkReport,
+    report: LayerReport | NetworkReport | OpsReport | Explanation,
     *,
     dtype: str = "float32",
     device: str | os.PathLike[str] | None = None,
@@ -378,9 +417,15 @@ def memory(
     >>> m.peak.bytes
     4816896
     """
-    from convcost.report import LayerReport
+    from convcost.report import LayerReport, NetworkReport
     from convcost.traffic import DTYPE_BYTES, Options, analyze_layer_memory, analyze_network_memory
 
+    if not isinstance(report, (LayerReport, NetworkReport)):
+        raise SpecError(
+            f"{_label(labels, 'memory')}: cannot be combined with "
+            f"{_label(labels, 'ops')}, {_label(labels, 'explain')} or a tool preset; "
+            "run them one at a time"
+        )
     if dtype not in DTYPE_BYTES:
         raise SpecError(
             f"{_label(labels, 'dtype')}: {dtype!r} is not allowed: must be one of "

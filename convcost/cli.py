@@ -50,6 +50,24 @@ class Preset(str, Enum):
     torchvision = "torchvision"
     keras = "keras"
     tf_slim = "tf-slim"
+    fvcore = "fvcore"
+    ptflops = "ptflops"
+    ptflops_aten = "ptflops-aten"
+    thop = "thop"
+    torchinfo = "torchinfo"
+    flopcounter = "flopcounter"
+    onnx_tool = "onnx-tool"
+
+
+class Tool(str, Enum):
+    fvcore = "fvcore"
+    ptflops = "ptflops"
+    ptflops_aten = "ptflops-aten"
+    thop = "thop"
+    torchinfo = "torchinfo"
+    flopcounter = "flopcounter"
+    onnx_tool = "onnx-tool"
+    keras = "keras"
 
 
 # Options shared by several commands, declared once.
@@ -133,8 +151,30 @@ PRESET = typer.Option(
     None,
     "--preset",
     help="Count as the paper (weights only), torchvision (--bias --bn-affine-only), keras "
-    "(--bias --bn) or tf-slim (weights only, 1001 classes, --min-channels 8). A flag that "
-    "contradicts the preset is an error.",
+    "(--bias --bn) or tf-slim (weights only, 1001 classes, --min-channels 8); or as a tool "
+    "prints it (convcost model only): fvcore, ptflops, ptflops-aten, thop, torchinfo, "
+    "flopcounter (torch's FlopCounterMode), onnx-tool. A flag that contradicts the preset is "
+    "an error.",
+)
+OPS = typer.Option(
+    False,
+    "--ops",
+    help="Also count every other op per kind (BatchNorm, bias adds, activations, residual adds, "
+    "SE's multiply, pooling, softmax), each in its own column, never in mult-adds.",
+)
+FOLD_BN = typer.Option(
+    False,
+    "--fold-bn",
+    help="With --ops: BatchNorm folded into the conv before it, as at inference (its shift "
+    "becomes that conv's bias). Implies --ops.",
+)
+EXPLAIN = typer.Option(
+    None,
+    "--explain",
+    metavar="TOOL",
+    help="Print TOOL's figure as a sum, term by term: conv/fc mult-adds + what TOOL adds "
+    "(fvcore, ptflops, ptflops-aten, thop, torchinfo, flopcounter, onnx-tool, keras). "
+    "Implies --preset TOOL.",
 )
 FLOPS = typer.Option(False, "--flops", help="Also report FLOPs = 2×MACs.")
 AS = typer.Option(
@@ -179,6 +219,9 @@ FLAGS = {
     "min_alpha": "--min-alpha",
     "min_resolution": "--min-resolution",
     "dtype": "--dtype",
+    "memory": "--memory (or --dtype, --device)",
+    "ops": "--ops",
+    "explain": "--explain",
 }
 """The library's argument names as this command line spells them (for its messages)."""
 
@@ -447,6 +490,9 @@ def model(
     bn_affine_only: bool = BN_AFFINE_ONLY,
     preset: Preset | None = PRESET,
     flops: bool = FLOPS,
+    ops: bool = OPS,
+    fold_bn: bool = FOLD_BN,
+    explain: Tool | None = EXPLAIN,
     as_: Conversion | None = AS,
     memory: bool = MEMORY,
     dtype: Dtype | None = DTYPE,
@@ -475,6 +521,9 @@ def model(
         rho=rho,
         resolution=resolution,
         **_counting(classes, min_channels, preset, bias, bn, bn_affine_only, flops, as_),
+        ops=ops,
+        fold_bn=fold_bn,
+        explain=explain.value if explain else None,
         input_shape=_input_shape(input_shape),
         strict=strict,
     )

@@ -303,6 +303,7 @@ LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
         "ceil_mode": False,
         "global": False,
         "output": None,
+        "call": "module",
     },
     "fc": {"units": None, "scale": "never", "bias": None, "act": None, "shares": None},
     "se": {

@@ -89,6 +89,9 @@ class Node(NamedTuple):
     pool: str = "avg"
     ceil_mode: bool = False
     pool_global: bool = False
+    call: str = "module"
+    """How a PyTorch model calls a pool: module, function (F.*) or mean (x.mean): what torch
+    counters see of it (``tools.py``)."""
     output: tuple[int, ...] | None = None
     """An adaptive pool's output side (H, W); an ``other`` node's fixed shape (H, W, C)."""
     part: int = 0
@@ -758,6 +761,15 @@ def _pool(c: _Compiler, e: _Entry, inputs: tuple[int, ...]) -> int:
         else c.value(e, "kernel_size", fields.parse_pair)
     )
     stride = kernel if e.data.get("stride") is None else c.value(e, "stride", fields.parse_pair)
+    call = e.data.get("call", "module")
+    if call not in ("module", "function", "mean") or (
+        call == "mean" and (kind != "avg" or not is_global)
+    ):
+        raise c.fail(
+            (*e.path, "call"),
+            f"{e.where}: call: {call!r} is not allowed: must be module or function (mean: a "
+            "global average pool only)",
+        )
     node = Node(
         "pool",
         e.name,
@@ -770,6 +782,7 @@ def _pool(c: _Compiler, e: _Entry, inputs: tuple[int, ...]) -> int:
         ceil_mode=c.value(e, "ceil_mode", fields.parse_bool),
         pool_global=is_global,
         output=output,
+        call=call,
     )
     return c.add(e, node, inputs)
 

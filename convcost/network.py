@@ -45,6 +45,11 @@ class Conventions(NamedTuple):
     """Report FLOPs = 2×MACs beside MACs (counts stay MACs)."""
     preset: str | None = None
     """The name these conventions were chosen by (``--preset``), shown with the result."""
+    ops: str | None = None
+    """Count every other op per kind (``ops.py``) as this counting does: ``convcost`` (``--ops``)
+    or a tool's (a tool preset, ``tools.py``); None: mult-adds and parameters only."""
+    fold_bn: bool = False
+    """With convcost's counting: BatchNorm folded into the conv before it (``--fold-bn``)."""
 
 
 class Variant(NamedTuple):
@@ -129,18 +134,33 @@ class Widening(NamedTuple):
 
     def batch_norm(self, p: Node) -> bool:
         """Whether a BatchNorm follows the conv: as the spec says, or (unset) as the count does."""
-        return p.bn if p.bn is not None else self.bn_params > 0
+        return has_batch_norm(p, self.bn_params)
 
     def conv_cost(self, p: Node, unit: Cost, channels: int) -> Cost:
-        """A conv's weights, plus its bias and BatchNorm where it has them and they are counted.
-        Unset, a conv has a bias exactly when no BatchNorm follows it (BN's β replaces it)."""
-        bn = self.batch_norm(p)
-        has_bias = p.bias if p.bias is not None else not bn
-        if has_bias and self.bias:
+        """A conv's weights, plus its bias and BatchNorm where it has them and they are counted."""
+        if has_bias(p, self.bn_params) and self.bias:
             unit = unit + Cost(0, channels)
-        if bn and self.bn_params:
+        if self.batch_norm(p) and self.bn_params:
             unit = unit + cost.batch_norm(channels, self.bn_params)
         return unit
+
+
+def has_batch_norm(p: Node, bn_params: int) -> bool:
+    """Whether a BatchNorm follows a node: as the spec says; unset, after a conv exactly when the
+    count counts BatchNorm (``bn_params`` > 0); a standalone ``bn`` node is one."""
+    if p.kind == "bn":
+        return True
+    if p.kind == "fc" or p.bn is not None:
+        return bool(p.bn)
+    return bn_params > 0
+
+
+def has_bias(p: Node, bn_params: int) -> bool:
+    """Whether a conv or fc has a bias: as the spec says; unset, an fc has one, and a conv exactly
+    when no BatchNorm follows it (BN's β replaces it)."""
+    if p.bias is not None:
+        return p.bias
+    return p.kind == "fc" or not has_batch_norm(p, bn_params)
 
 
 class ChannelPart(NamedTuple):
@@ -221,8 +241,7 @@ def _channels_fc(
 ) -> ChannelPart:
     c = cs[0]
     units = wide.classes if p.filters is None else _filters(p, c, wide, channels_of)
-    has_bias = p.bias if p.bias is not None else True
-    bias = units if has_bias and wide.bias else 0
+    bias = units if has_bias(p, wide.bn_params) and wide.bias else 0
     bn = cost.batch_norm(units, wide.bn_params).params if p.bn else 0
     return ChannelPart(units, 1, c * units, bias + bn, area_params=c * units)
 

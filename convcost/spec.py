@@ -336,6 +336,12 @@ class PoolLayer(_NetLayer):
     output: TOptPair = Field(
         _D["pool"]["output"], description="adaptive: this output side at any input (N or HxW)"
     )
+    call: Literal["module", "function", "mean"] = Field(
+        _D["pool"]["call"],
+        description="how a PyTorch model calls it, which decides what torch counters see (tool "
+        "presets): module (nn.AvgPool2d, nn.AdaptiveAvgPool2d, ...), function "
+        "(F.adaptive_avg_pool2d in forward) or mean (x.mean([2, 3]), a global average pool)",
+    )
 
     @model_validator(mode="after")
     def _kernel_or_global(self) -> PoolLayer:
@@ -343,6 +349,8 @@ class PoolLayer(_NetLayer):
             raise ValueError(
                 "a pool needs kernel_size, or global: true (or output: an adaptive pool's side)"
             )
+        if self.call == "mean" and (self.kind != "avg" or not self.global_):
+            raise ValueError("call: mean is x.mean([2, 3]): a global average pool only")
         return self
 
 

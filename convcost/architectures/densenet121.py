@@ -59,7 +59,7 @@ SPEC: dict[str, Any] = {
         {"type": "transition", "name": "trans3", "c": 512},
         {"type": "dense", "name": "block4", "repeat": 16},
         {"type": "bn", "name": "norm5", "act": "relu"},
-        {"type": "pool", "name": "avgpool", "global": True},
+        {"type": "pool", "name": "avgpool", "global": True, "call": "function"},
         {"type": "fc", "name": "classifier"},
     ],
 }

@@ -59,7 +59,7 @@ SPEC: dict[str, Any] = {
         },
         {"type": "bottleneck", "name": "stack6", "t": 6, "c": 320, "n": 1, "s": 1, "act": "relu"},
         {"type": "pw", "name": "conv2", "filters": 1280, "scale": "never", "act": "relu"},
-        {"type": "pool", "name": "avgpool", "global": True},
+        {"type": "pool", "name": "avgpool", "global": True, "call": "mean"},
         {"type": "fc", "name": "fc"},
     ],
 }

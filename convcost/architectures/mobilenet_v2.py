@@ -27,7 +27,7 @@ SPEC: dict[str, Any] = {
         {"type": "bottleneck", "name": "block6", "t": 6, "c": 160, "n": 3, "s": 2},
         {"type": "bottleneck", "name": "block7", "t": 6, "c": 320, "n": 1, "s": 1},
         {"type": "pw", "name": "conv2", "filters": 1280, "scale": "up"},
-        {"type": "pool", "name": "avgpool", "kind": "avg", "global": True},
+        {"type": "pool", "name": "avgpool", "kind": "avg", "global": True, "call": "function"},
         {"type": "fc", "name": "fc"},
     ],
 }

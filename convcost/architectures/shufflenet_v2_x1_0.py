@@ -74,7 +74,7 @@ SPEC: dict[str, Any] = {
         {"type": "stage", "name": "stage3", "c": 232, "n": 8},
         {"type": "stage", "name": "stage4", "c": 464, "n": 4},
         {"type": "pw", "name": "conv5", "filters": 1024, "act": "relu"},
-        {"type": "pool", "name": "avgpool", "global": True},
+        {"type": "pool", "name": "avgpool", "global": True, "call": "mean"},
         {"type": "fc", "name": "fc"},
     ],
 }

@@ -10,6 +10,7 @@ from convcost.report import LayerReport, NetworkReport
 from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
+    from convcost.ops import Explanation, OpsReport
     from convcost.sweeps import FitReport, SweepReport
     from convcost.timing import MeasureReport
     from convcost.traffic import LayerMemoryReport, NetworkMemoryReport
@@ -103,6 +104,35 @@ def render_NetworkMemoryReport(report: NetworkMemoryReport) -> str:
         **memory_records.memory_conventions(report.options),
     }
     return table(rows) + _caption(caption)
+
+
+def render_OpsReport(report: OpsReport) -> str:
+    from convcost.render import ops_records
+
+    rows = ops_records.ops_rows(report)
+    rows.append(_total_row(rows[0], report.base) | _ops_columns(report))
+    caption = ops_records.ops_report(report)["conventions"]
+    ops = caption.pop("ops")
+    extra: dict[str, Any] = {"counted by": ops["by"]}
+    extra |= {f"ops_{kind}": rule for kind, rule in ops.get("rules", {}).items()}
+    if report.counting.tool:
+        extra[f"{report.counting.name} prints"] = report.reported or ops["reported"]
+    return table(rows) + _caption(_network_head(report.base) | caption | extra)
+
+
+def _ops_columns(report: OpsReport) -> dict[str, Any]:
+    if not report.counting.counts_ops:  # Keras prints parameters only
+        return {}
+    return {f"ops_{kind}": count for kind, count in report.total().items()}
+
+
+def render_Explanation(report: Explanation) -> str:
+    from convcost.render import ops_records
+
+    rows = ops_records.explanation_rows(report)
+    record = ops_records.explanation(report)["explanation"]
+    caption = {"reported": record["reported"], **record["params"]}
+    return (table(rows) if rows else "") + _caption(_network_head(report.ops.base) | caption)
 
 
 def render_MeasureReport(report: MeasureReport) -> str:

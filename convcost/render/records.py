@@ -353,9 +353,11 @@ _SHAPES: dict[str, tuple[str, str, str]] = {
     "LayerMemoryReport": ("memory_records", "layer_memory_report", "layer_memory_rows"),
     "NetworkMemoryReport": ("memory_records", "network_memory_report", "network_memory_rows"),
     "MeasureReport": ("memory_records", "measure_report", "measure_rows"),
+    "OpsReport": ("ops_records", "ops_report", "ops_rows"),
+    "Explanation": ("ops_records", "explanation", "explanation_rows"),
 }
-"""Report class → (module of this package, its JSON document, its rows); memory modules load
-only for memory reports."""
+"""Report class → (module of this package, its JSON document, its rows); memory and ops modules
+load only for their reports."""
 
 
 def _shape(report: Any, which: int) -> Any:

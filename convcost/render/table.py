@@ -27,6 +27,7 @@ from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
+    from convcost.ops import Explanation, OpsReport
     from convcost.sweeps import FitReport, SweepReport
     from convcost.timing import MeasureReport
     from convcost.traffic import LayerMemoryReport, NetworkMemoryReport
@@ -433,6 +434,23 @@ def print_MeasureReport(report: MeasureReport, console: Console, exact: bool = F
     from convcost.render import memory_table
 
     memory_table.print_MeasureReport(report, console, exact)
+
+
+# --- --ops, tool presets, --explain (convcost.render.ops_table and .explain, when asked for) ---
+
+
+def print_OpsReport(report: OpsReport, console: Console, exact: bool = False) -> None:
+    from convcost.render import ops_table
+
+    ops_table.print_OpsReport(report, console, exact)
+
+
+def print_Explanation(report: Explanation, console: Console, exact: bool = False) -> None:
+    """Plain text, every digit: the tool's figure as a sum (``--exact`` changes nothing)."""
+    from convcost.render import explain
+
+    for line in explain.lines(report):
+        console.out(line, highlight=False)
 
 
 # --- convcost sweep / fit ---------------------------------------------------------------------
