@@ -221,3 +221,14 @@ def test_each_command_calls_its_library_function(
     (kwargs,) = calls
     assert {k: kwargs[k] for k in expected} == expected
     assert kwargs["labels"]["alpha" if function != "memory" else "dtype"].startswith("--")
+
+
+def test_tool_presets_and_explanations_from_python(run: Run) -> None:
+    """fvcore's figure for torchvision's mobilenet_v2, as fvcore 0.1.5 prints it (bench/tool_reference.py)."""
+    r = convcost.model("mobilenet_v2", preset="fvcore")
+    assert (r.macs, r.reported) == (300_774_272, 314_193_216)
+    assert r.to_dict() == run.json("model", "mobilenet_v2", "--preset", "fvcore")
+    explained = convcost.model("mobilenet_v2", explain="fvcore")
+    assert explained.reported == 314_193_216
+    with pytest.raises(convcost.SpecError, match="cannot be combined"):
+        convcost.memory(r)
