@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -744,7 +745,12 @@ ERROR = "convcost: error: "
 
 def _run(argv: list[str] | None) -> int:
     """Run one command; bad input → one line per problem on stderr, status 2."""
-    command = typer.main.get_command(app)
+    from convcost._typer_fast import command as build
+
+    command = build(app, sys.argv[1:] if argv is None else argv)
+    if not gc.isenabled():  # off while convcost.__main__ loaded the modules: they stay
+        gc.freeze()
+        gc.enable()
     try:
         result = command.main(args=argv, prog_name="convcost", standalone_mode=False)
     except ConvcostError as exc:
