@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from convcost import fields
@@ -229,23 +228,47 @@ def _factor(tokens: Tokens) -> tuple[int, Tokens]:
 Locate = Callable[[tuple[Any, ...]], str]
 
 
-@dataclass
 class _Scope:
-    """Where entries are being expanded: the top level, or one use of a block."""
+    """Where entries are being expanded: the top level, or one use of a block. ``prefix``: the
+    full name of the block instance ('' at the top level; node names are prefix/name); ``path``:
+    the path of the layers list in the spec (for line numbers); ``top``: the index of the
+    top-level entry being expanded (``layers[i]`` in messages). (Plain classes, not dataclasses,
+    on the start-up path.)"""
 
-    prefix: str
-    """Full name of the block instance ('' at the top level): node names are prefix/name."""
-    input: int
-    path: tuple[Any, ...]
-    """Path of the layers list in the spec (for line numbers)."""
-    params: Mapping[str, Any] | None = None
-    depth: int = 0
-    chain: tuple[str, ...] = ()
-    top: int = 0
-    """Index of the top-level entry being expanded (``layers[i]`` in messages)."""
-    last: int = INPUT
-    names: dict[str, int] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
+    __slots__ = (
+        "chain",
+        "counts",
+        "depth",
+        "input",
+        "last",
+        "names",
+        "params",
+        "path",
+        "prefix",
+        "top",
+    )
+
+    def __init__(
+        self,
+        prefix: str,
+        input: int,
+        path: tuple[Any, ...],
+        params: Mapping[str, Any] | None = None,
+        depth: int = 0,
+        chain: tuple[str, ...] = (),
+        top: int = 0,
+        last: int = INPUT,
+    ) -> None:
+        self.prefix = prefix
+        self.input = input
+        self.path = path
+        self.params = params
+        self.depth = depth
+        self.chain = chain
+        self.top = top
+        self.last = last
+        self.names: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
 
     def default_name(self, kind: str) -> str:
         self.counts[kind] = self.counts.get(kind, 0) + 1
@@ -255,8 +278,7 @@ class _Scope:
         return f"{self.prefix}/{name}" if self.prefix else name
 
 
-@dataclass
-class _Entry:
+class _Entry(NamedTuple):
     """One layer entry being expanded into nodes."""
 
     data: Mapping[str, Any]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from convcost.errors import SpecError
@@ -33,14 +32,24 @@ MAX_ALIAS_NODES = 100_000
 alias bomb (a 1 KB document can expand to billions)."""
 
 
-@dataclass
 class Source:
-    """Where values came from, to locate each problem: a file's lines, or the flags that set them."""
+    """Where values came from, to locate each problem: a file's lines, or the flags that set them
+    (``flags``: spec key → the flag that set it, ``input_size`` → ``--input-size``).
 
-    name: str = "command line"
-    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
-    flags: dict[str, str] = field(default_factory=dict)
-    """spec key → the flag that set it (``input_size`` → ``--input-size``)."""
+    A plain class, as every record on the start-up path: a dataclass costs ~2 ms to define.
+    """
+
+    __slots__ = ("flags", "lines", "name")
+
+    def __init__(
+        self,
+        name: str = "command line",
+        lines: dict[tuple[Any, ...], int] | None = None,
+        flags: dict[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.lines: dict[tuple[Any, ...], int] = {} if lines is None else lines
+        self.flags: dict[str, str] = {} if flags is None else flags
 
     def locate(self, path: tuple[Any, ...]) -> str:
         if len(path) == 1 and path[0] in self.flags:

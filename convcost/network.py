@@ -16,7 +16,6 @@ a projection by its channels, a residual add by both channels and sides.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
@@ -56,11 +55,10 @@ class Variant(NamedTuple):
     min_channels: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LayerRow:
+class LayerRow(NamedTuple):
     """One costed node: shapes are (H, W, C); ``input`` is the first input's shape."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the record's field, shadowing tuple.index
     name: str
     kind: Kind
     block: str
