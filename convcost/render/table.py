@@ -21,7 +21,8 @@ from rich.text import Text
 
 from convcost.cost import Cost
 from convcost.network import BATCH_NORM, Conventions, LayerRow
-from convcost.render import records
+from convcost.render import layout, records
+from convcost.render.layout import say
 from convcost.render.units import decimal, human, percent, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
 from convcost.safe_io import printable
@@ -83,6 +84,9 @@ def _new_table(title: str | None = None, caption: str | None = None) -> Table:
 
 def natural_width(console: Console, table: Table) -> int:
     """The width a table takes when nothing limits it."""
+    width = layout.natural_width(table)
+    if width is not None:
+        return width
     return console.measure(table, options=console.options.update_width(10**6)).maximum
 
 
@@ -101,7 +105,7 @@ def fit(console: Console, table: Table, optional: Sequence[Column] = ()) -> None
     if width <= console.width:
         return
     text = [c for c in table.columns if c.justify in ("left", "default")]
-    folded = sum(max(_column_width(console, c) - _FOLDED, 0) for c in text)
+    folded = sum(max(_column_width(console, table, c) - _FOLDED, 0) for c in text)
     only_text = width - folded <= console.width
     for column in table.columns:
         if only_text and column not in text:
@@ -114,7 +118,10 @@ _FOLDED = 4
 """Columns a folded text column keeps, at least."""
 
 
-def _column_width(console: Console, column: Column) -> int:
+def _column_width(console: Console, table: Table, column: Column) -> int:
+    width = layout.column_width(table, column)
+    if width is not None:
+        return width
     cells = [column.header, *column.cells]
     return max(
         console.measure(cell, options=console.options.update_width(10**6)).maximum for cell in cells
@@ -122,16 +129,21 @@ def _column_width(console: Console, column: Column) -> int:
 
 
 def show(console: Console, table: Table, optional: Sequence[Column] = ()) -> None:
-    """Print a table that fits (``fit``), its title above and its caption below."""
+    """Print a table that fits (``fit``), its title above and its caption below; laid out by
+    hand where rich's layout is plain (``render.layout``), by rich otherwise."""
     fit(console, table, optional)
     title, caption = table.title, table.caption
     table.title = table.caption = None
     if title:
-        console.print(str(title), style="bold")
-    console.print(table)
+        say(console, str(title), style="bold")
+    text = layout.lines(console, table)
+    if text is None:
+        console.print(table)
+    else:
+        console.file.write(text)
     if caption:
-        console.print(str(caption))
-    console.print()
+        say(console, str(caption))
+    say(console, "")
 
 
 # --- convcost layer ---------------------------------------------------------------------------
@@ -194,8 +206,8 @@ def print_LayerReport(report: LayerReport, console: Console, exact: bool = False
         )
         show(console, table)
     multipliers = f"α = {report.alpha}" + (f", ρ = {report.rho}" if report.rho is not None else "")
-    console.print(multipliers, style="dim")
-    console.print(convention_line(Conventions(bias=report.bias)), style="dim")
+    say(console, multipliers, style="dim")
+    say(console, convention_line(Conventions(bias=report.bias)), style="dim")
 
 
 # --- convcost model ---------------------------------------------------------------------------
@@ -371,9 +383,9 @@ def print_NetworkReport(report: NetworkReport, console: Console, exact: bool = F
     if report.converted is not None:
         show(console, _side_by_side(report, exact))
     for line in records.not_counted_lines(report, exact):
-        console.print(Text(line))
+        say(console, Text(line))
     residual = any(row.kind == "add" for row in report.rows)
-    console.print(convention_line(report.conventions, residual), style="dim")
+    say(console, convention_line(report.conventions, residual), style="dim")
 
 
 # --- --memory / --device (convcost.render.memory_table, imported when asked for) ---------------
