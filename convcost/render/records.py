@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from convcost.cost import Cost
 from convcost.network import Conventions, LayerRow
 from convcost.render.units import human, side, times
-from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
+from convcost.report import LayerComparison, LayerReport, NetworkReport, share
 
 if TYPE_CHECKING:  # the model path must not pay for importing the sweep engine
     from convcost.sweep import FitReport, SweepReport, SweepRow
@@ -86,8 +86,8 @@ def layer_report(report: LayerReport) -> dict[str, Any]:
             "standard": cost(standard),
             "separable": cost(separable),
             "ratio": {
-                "macs": float(ratio(separable.macs, standard.macs)),
-                "params": float(ratio(separable.params, standard.params)),
+                "macs": share(separable.macs, standard.macs),
+                "params": share(separable.params, standard.params),
             },
         },
         **multipliers,
@@ -113,8 +113,8 @@ def layer_rows(report: LayerReport) -> list[dict[str, Any]]:
                     "output": times(shape),
                     "macs": c.macs,
                     "params": c.params,
-                    "macs_vs_standard": round(float(ratio(c.macs, layer.standard.macs)), 6),
-                    "params_vs_standard": round(float(ratio(c.params, layer.standard.params)), 6),
+                    "macs_vs_standard": round(share(c.macs, layer.standard.macs), 6),
+                    "params_vs_standard": round(share(c.params, layer.standard.params), 6),
                 }
             )
     return rows
@@ -203,8 +203,8 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
         "conv_baseline": {
             **cost(report.baseline, flops),
             "ratio": {
-                "macs": float(ratio(total.macs, report.baseline.macs)),
-                "params": float(ratio(total.params, report.baseline.params)),
+                "macs": share(total.macs, report.baseline.macs),
+                "params": share(total.params, report.baseline.params),
             },
         },
         "by_type": {kind: cost(c, flops) for kind, c in report.by_type().items()},
@@ -224,8 +224,8 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
             "layers": [layer_row(row, flops) for row in report.converted_rows],
             "total": cost(other, flops),
             "ratio": {
-                "macs": float(ratio(other.macs, total.macs)),
-                "params": float(ratio(other.params, total.params)),
+                "macs": share(other.macs, total.macs),
+                "params": share(other.params, total.params),
             },
         }
     return record
@@ -234,13 +234,14 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
 def network_rows(report: NetworkReport) -> list[dict[str, Any]]:
     """One row per layer, flat, for csv and markdown."""
     flops = report.conventions.flops
+    total = report.total.macs  # once: a property that sums every row
     rows = []
     for row in report.rows:
         record = layer_row(row, flops)
         for key in ("stride", "input", "output"):
             record[key] = times(record[key])
         record["inputs"] = ";".join(record["inputs"])
-        record["macs_share"] = round(float(ratio(row.cost.macs, report.total.macs)), 6)
+        record["macs_share"] = round(share(row.cost.macs, total), 6)
         rows.append(record)
     return rows
 
@@ -264,15 +265,15 @@ def sweep_rows(report: SweepReport) -> list[dict[str, Any]]:
     return [
         sweep_row(row, flops)
         | {
-            "macs_vs_largest": round(float(ratio(row.cost.macs, largest.macs)), 6),
-            "params_vs_largest": round(float(ratio(row.cost.params, largest.params)), 6),
+            "macs_vs_largest": round(share(row.cost.macs, largest.macs), 6),
+            "params_vs_largest": round(share(row.cost.params, largest.params), 6),
         }
         for row in report.rows
     ]
 
 
 def _of(count: int, budget: int | None) -> float | None:
-    return None if budget is None else round(float(ratio(count, budget)), 6)
+    return None if budget is None else round(share(count, budget), 6)
 
 
 def fit_rows(report: FitReport) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from convcost.network import BATCH_NORM, Conventions, LayerRow
 from convcost.render import layout, records
 from convcost.render.layout import say
 from convcost.render.units import decimal, human, percent, side, times
-from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
+from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio, share
 from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
@@ -213,9 +213,10 @@ def print_LayerReport(report: LayerReport, console: Console, exact: bool = False
 # --- convcost model ---------------------------------------------------------------------------
 
 
-def bar(share: Fraction, largest: Fraction, width: int = BAR_WIDTH) -> Text:
-    """'████': a share drawn as a bar, scaled to the largest."""
-    return Text("█" * (round(float(share / largest) * width) if largest else 0), style="cyan")
+def bar(part: int | Fraction, largest: int | Fraction, width: int = BAR_WIDTH) -> Text:
+    """'████': a part drawn as a bar, scaled to the largest."""
+    scaled = float(part / largest) if largest else 0.0  # int / int is float(Fraction(...))
+    return Text("█" * round(scaled * width), style="cyan")
 
 
 def _kind(row: LayerRow) -> str:
@@ -259,9 +260,8 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     table.add_column("params", justify="right", no_wrap=True)
     table.add_column("share", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    shares = [ratio(row.cost.macs, total.macs) for row in report.rows]
-    largest = max(shares, default=Fraction(0))
-    for row, share, source in zip(report.rows, shares, froms, strict=True):
+    largest = max((row.cost.macs for row in report.rows), default=0)
+    for row, source in zip(report.rows, froms, strict=True):
         shape = records.filter_shape(row)
         cells = [str(row.index), *([source] if graph else [])]
         if wide:
@@ -273,7 +273,12 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
             human(row.cost.macs * factor, exact),
             human(row.cost.params, exact),
         ]
-        table.add_row(*cells, percent(share, 1), bar(share, largest, BAR_WIDTH if wide else 4))
+        macs = row.cost.macs
+        table.add_row(
+            *cells,
+            percent(share(macs, total.macs), 1),
+            bar(macs, largest, BAR_WIDTH if wide else 4),
+        )
     return table
 
 
