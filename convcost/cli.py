@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import gc
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -748,9 +747,6 @@ def _run(argv: list[str] | None) -> int:
     from convcost._typer_fast import command as build
 
     command = build(app, sys.argv[1:] if argv is None else argv)
-    if not gc.isenabled():  # off while convcost.__main__ loaded the modules: they stay
-        gc.freeze()
-        gc.enable()
     try:
         result = command.main(args=argv, prog_name="convcost", standalone_mode=False)
     except ConvcostError as exc:
