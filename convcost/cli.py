@@ -274,9 +274,9 @@ def emit(report: Any, fmt: str, exact: bool = False) -> None:
             printer = getattr(table, f"print_{type(report).__name__}")
             printer(report, table.make_console(), exact=exact)
         else:
-            from convcost.render import render_text
+            from convcost.render import write_text
 
-            sys.stdout.write(render_text(report, fmt))
+            write_text(report, fmt, sys.stdout)
 
 
 @app.command()

@@ -9,8 +9,9 @@ two equal on generated documents.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, TextIO
 
 try:  # the C string escaper json.dumps(ensure_ascii=False) uses
     from _json import encode_basestring as _string
@@ -18,6 +19,10 @@ except ImportError:  # pragma: no cover - CPython always has it
     from json.encoder import encode_basestring as _string
 
 from convcost.render import records
+from convcost.report import share
+
+if TYPE_CHECKING:  # the model path does not load the sweep engine
+    from convcost.sweep import SweepReport, Variants
 
 INDENT = "  "
 
@@ -113,3 +118,99 @@ def dumps(record: Any) -> str:
 
 def render(report: Any) -> str:
     return dumps(records.document(report))
+
+
+class _Slot:
+    """A leaf to fill in (``template``)."""
+
+
+_SLOT = _Slot()
+_SCALARS[_Slot] = lambda _: "\x00"
+
+
+def template(record: dict[str, Any]) -> str:
+    """The text ``dumps`` gives a record inside a list, with ``{}`` for each leaf (nested lists
+    written out): rows of one shape are then one ``str.format`` each. Leaves must be ints or
+    finite floats, whose ``format`` is their JSON."""
+
+    def slots(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: slots(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [slots(v) for v in value]
+        return _SLOT
+
+    text = _encode(slots(record), "\n" + INDENT)
+    return INDENT + text.replace("{", "{{").replace("}", "}}").replace("\x00", "{}")
+
+
+CHUNK = 4096
+"""Rows written at a time: few writes, and memory that does not grow with the rows."""
+
+
+def _chunks(texts: Iterator[str], out: TextIO) -> None:
+    """``[`` the texts, comma-separated, ``]``: written a chunk at a time."""
+    first = True
+    while True:
+        chunk = list(islice(texts, CHUNK))
+        if not chunk:
+            break
+        out.write(("[\n" if first else ",\n") + ",\n".join(chunk))
+        first = False
+    out.write("\n]\n" if not first else "[]\n")
+
+
+def write_SweepReport(report: SweepReport, out: TextIO) -> None:
+    """``render(report)``, streamed: a million rows in a few seconds, in the memory of one."""
+    from convcost.sweep import Variants
+
+    keys = records.sweep_keys(report)
+    values = records.sweep_values(report)
+    first = next(values)
+    fill = template(records.sweep_record(keys, first)).format
+    rows = chain([first], values)
+    if isinstance(report.rows, Variants) and not report.conventions.flops:
+        texts = _sweep_texts(report, report.rows, template(records.sweep_record(keys, first)))
+    else:
+        texts = (fill(*row) for row in rows)
+    _chunks(texts, out)
+
+
+def _sweep_texts(report: SweepReport, variants: Variants, text: str) -> Iterator[str]:
+    """The rows of ``records.sweep_values`` as text, each value computed where it changes: the
+    α's once a width, the resolution's once a column, a variant's own (its mult-adds, their share
+    of the largest's; its parameters too where they depend on the resolution) once a row."""
+    pieces = [p.replace("{{", "{").replace("}}", "}") for p in text.split("{}")]
+    by_rho = records.sweep_keys(report)[1] == "rho"
+    largest = report.largest.cost
+    top_macs, top_params = largest.macs, largest.params
+    # the leaves: alpha, [rho], H, W, macs, params, macs_vs_largest, params_vs_largest
+    c = 1  # the first of the column's leaves
+    m = 4 if by_rho else 3  # macs
+    columns = []
+    for rho, hw, _ in variants.columns:
+        leaves = [float(rho), *hw] if rho is not None else list(hw)
+        columns.append("".join(f"{v}{pieces[c + k + 1]}" for k, v in enumerate(leaves)))
+    head_of = pieces[0]
+    for width, cells in variants.by_width():
+        head = f"{head_of}{float(width.alpha)}{pieces[1]}"
+        after_macs, after_share = pieces[m + 1], pieces[m + 2]
+        if any(width.area_params):
+            tail, end = pieces[m + 3], pieces[m + 4]
+            for column, (_, _, macs, params) in zip(columns, cells, strict=True):
+                yield (
+                    f"{head}{column}{macs}{after_macs}{params}{after_share}"
+                    f"{round(share(macs, top_macs), 6)}{tail}"
+                    f"{round(share(params, top_params), 6)}{end}"
+                )
+            continue
+        params = width.params
+        middle = f"{after_macs}{params}{after_share}"
+        end = f"{pieces[m + 3]}{round(share(params, top_params), 6)}{pieces[m + 4]}"
+        all_macs = variants.macs_of(width)
+        if top_macs:
+            for column, macs in zip(columns, all_macs, strict=True):
+                yield f"{head}{column}{macs}{middle}{round(macs / top_macs, 6)}{end}"
+        else:
+            for column, macs in zip(columns, all_macs, strict=True):
+                yield f"{head}{column}{macs}{middle}0.0{end}"

@@ -3,7 +3,8 @@ json, csv and markdown renderers, so all formats carry the same numbers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from convcost.cost import Cost
@@ -258,18 +259,52 @@ def sweep_row(row: SweepRow, flops: bool = False) -> dict[str, Any]:
     return record | cost(row.cost, flops)
 
 
+def sweep_keys(report: SweepReport) -> list[str]:
+    """The keys of ``sweep_rows``' records, in order."""
+    keys = ["alpha", *(["rho"] if _by_rho(report) else []), "resolution", "macs", "params"]
+    return keys + (["flops"] if report.conventions.flops else []) + list(VS_LARGEST)
+
+
+VS_LARGEST = ("macs_vs_largest", "params_vs_largest")
+
+
+def _by_rho(report: SweepReport) -> bool:
+    return any(rho is not None for rho, _ in report.sides)
+
+
+def sweep_values(report: SweepReport) -> Iterator[tuple[Any, ...]]:
+    """The values of ``sweep_rows``' records in the order of ``sweep_keys``, the resolution
+    written out as H, W: what the writers stream (a million rows are never built as records)."""
+    flops = report.conventions.flops
+    by_rho = _by_rho(report)
+    largest = report.largest.cost
+    top_macs, top_params = largest.macs, largest.params
+    floats: dict[Fraction | None, float | None] = {None: None}
+    for alpha, rho, (h, w), macs, params in report.cells():
+        a = floats.get(alpha)
+        if a is None:
+            a = floats[alpha] = float(alpha)
+        shares = (round(share(macs, top_macs), 6), round(share(params, top_params), 6))
+        head: tuple[Any, ...] = (a, h, w, macs, params)
+        if by_rho:
+            r = floats.get(rho)
+            if r is None:
+                r = floats[rho] = float(rho)  # type: ignore[arg-type]
+            head = (a, r, h, w, macs, params)
+        yield (*head, 2 * macs, *shares) if flops else (*head, *shares)
+
+
+def sweep_record(keys: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    """One of ``sweep_rows``' records from its keys and (flat) values."""
+    at = keys.index("resolution")
+    nested = [*values[:at], list(values[at : at + 2]), *values[at + 2 :]]
+    return dict(zip(keys, nested, strict=True))
+
+
 def sweep_rows(report: SweepReport) -> list[dict[str, Any]]:
     """One row per variant, with its share of the largest variant's mult-adds and parameters."""
-    flops = report.conventions.flops
-    largest = report.largest.cost
-    return [
-        sweep_row(row, flops)
-        | {
-            "macs_vs_largest": round(share(row.cost.macs, largest.macs), 6),
-            "params_vs_largest": round(share(row.cost.params, largest.params), 6),
-        }
-        for row in report.rows
-    ]
+    keys = sweep_keys(report)
+    return [sweep_record(keys, values) for values in sweep_values(report)]
 
 
 def _of(count: int, budget: int | None) -> float | None:

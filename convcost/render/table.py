@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -444,22 +445,28 @@ def _column(rho: Fraction | None, hw: tuple[int, int]) -> str:
     return side(hw) if rho is None else f"{side(hw)}\nρ {float(rho):.3g}"
 
 
+MAX_GRID_ROWS = 100
+"""Widths a grid of mult-adds shows (one row each); more are in the list, --plot or a CSV."""
+
+
 def _grids(report: SweepReport, exact: bool) -> list[Table]:
     """α rows × resolution columns of mult-adds, coloured by cost, and each α's params in a last
     column; or a second grid of params when they depend on the resolution (an fc that reads a
     map larger than 1×1)."""
     unit, factor = _unit(report.conventions)
-    cells = {(row.alpha, row.resolution, row.rho): row for row in report.rows}
-    sides = [s for s in report.sides if any(r.resolution == s[1] for r in report.rows)]
-    alphas = [a for a in report.alphas if any(r.alpha == a for r in report.rows)]
-    per_alpha = {a: {r.cost.params for r in report.rows if r.alpha == a} for a in alphas}
+    by_alpha = list(report.by_alpha())
+    built = {row.resolution for _, rows in by_alpha for row in rows}
+    sides = [s for s in report.sides if s[1] in built]
+    cells = {(row.alpha, row.resolution, row.rho): row for _, rows in by_alpha for row in rows}
+    alphas = [alpha for alpha, _ in by_alpha]
+    per_alpha = {alpha: {r.cost.params for r in rows} for alpha, rows in by_alpha}
     one_column = all(len(p) == 1 for p in per_alpha.values())
     grids = [("macs", f"{report.model}: {unit} by width α (rows) and input resolution (columns)")]
     if not one_column:
         grids.append(("params", f"{report.model}: params by width α and input resolution"))
     tables = []
     for key, title in grids:
-        values = [getattr(row.cost, key) for row in report.rows]
+        values = [getattr(row.cost, key) for row in cells.values()]
         low, high = min(values), max(values)
         table = _new_table(title)
         table.add_column("α", justify="right", style="bold")
@@ -493,44 +500,93 @@ def _is_paper(alpha: Fraction, hw: tuple[int, int]) -> bool:
     return alpha in PAPER_ALPHAS and hw[0] == hw[1] and hw[0] in PAPER_RESOLUTIONS
 
 
-def _list(report: SweepReport, exact: bool) -> tuple[str, Text, str]:
-    """Every variant, one line each: laid out by hand, since a rich Table takes seconds to
-    render the 10,000 rows of a long sweep (and this takes a fraction of one)."""
-    unit, factor = _unit(report.conventions)
-    largest = report.largest
-    by_rho = any(row.rho is not None for row in report.rows)
-    marked = len(report.rows) > 16 and any(_is_paper(r.alpha, r.resolution) for r in report.rows)
-    note = "; bold: the paper's 16 models (Tables 6, 7)" if marked else ""
-    over = ["", "", "", "", "", unit, "params"]
-    head = ["α", "ρ", "resolution", unit, "params", "× largest", "× largest"]
-    rows = []
-    for row in report.rows:
-        rho = "" if row.rho is None else f"{float(row.rho):.3g}"
-        rows.append(
-            [
-                _alpha(row.alpha),
-                rho,
-                side(row.resolution),
-                human(row.cost.macs * factor, exact),
-                human(row.cost.params, exact),
-                decimal(ratio(row.cost.macs, largest.cost.macs), 3),
-                decimal(ratio(row.cost.params, largest.cost.params), 3),
-            ]
+class _VariantList:
+    """Every variant, one line each, laid out by hand and streamed: a rich Table takes seconds
+    to render 10,000 rows, and a million would not fit in memory. The column widths come from a
+    first pass over the variants, the lines from a second."""
+
+    def __init__(self, report: SweepReport, exact: bool) -> None:
+        self.report, self.exact = report, exact
+        unit, self.factor = _unit(report.conventions)
+        self.largest = report.largest
+        self.by_rho = any(rho is not None for rho, _ in report.sides)
+        from convcost.sweep import PAPER_ALPHAS, PAPER_RESOLUTIONS
+
+        squares = {hw[0] for hw in report.resolutions_built if hw[0] == hw[1]}
+        self.marked = (
+            len(report.rows) > 16
+            and any(a in PAPER_ALPHAS for a in report.alphas_built)
+            and any(r in squares for r in PAPER_RESOLUTIONS)
         )
-    keep = [k for k in range(len(head)) if k != 1 or by_rho]
-    widths = {k: max(len(head[k]), len(over[k]), *(len(r[k]) for r in rows)) for k in keep}
+        self.over = ["", "", "", "", "", unit, "params"]
+        self.head = ["α", "ρ", "resolution", unit, "params", "× largest", "× largest"]
+        self.keep = [k for k in range(len(self.head)) if k != 1 or self.by_rho]
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(cells[k].rjust(widths[k]) for k in keep)
+    def rows(self) -> Iterator[tuple[bool, list[str]]]:
+        """(the paper's?, cells) of each variant; what belongs to a width or a resolution is
+        formatted once for all its variants."""
+        exact, factor = self.exact, self.factor
+        top = self.largest.cost
+        sides: dict[tuple[Fraction | None, tuple[int, int]], tuple[str, str]] = {}
+        for alpha, rows in self.report.by_alpha():
+            shown = _alpha(alpha)
+            last: tuple[int, str, str] | None = None
+            for row in rows:
+                rho, hw, macs, params = row.rho, row.resolution, row.cost.macs, row.cost.params
+                column = sides.get((rho, hw))
+                if column is None:
+                    rho_text = "" if rho is None else f"{float(rho):.3g}"
+                    column = sides[(rho, hw)] = (rho_text, side(hw))
+                if last is None or last[0] != params:
+                    last = (params, human(params, exact), f"{share(params, top.params):.3f}")
+                cells = [
+                    shown,
+                    column[0],
+                    column[1],
+                    human(macs * factor, exact),
+                    last[1],
+                    f"{share(macs, top.macs):.3f}",
+                    last[2],
+                ]
+                yield self.marked and _is_paper(alpha, hw), cells
 
-    text = Text(no_wrap=True, overflow="ignore")
-    text.append(line(over) + "\n" + line(head) + "\n", style="bold")
-    text.append("─" * (sum(widths.values()) + 2 * (len(keep) - 1)) + "\n")
-    for row, cells in zip(report.rows, rows, strict=True):
-        paper = marked and _is_paper(row.alpha, row.resolution)
-        text.append(line(cells) + "\n", style="bold" if paper else "")
-    title = f"{len(report.rows):,} variants"
-    return title, text, f"× largest: against {records.variant_name(largest)}{note}"
+    def write(self, console: Console) -> None:
+        keep = self.keep
+        widths = {k: max(len(self.head[k]), len(self.over[k])) for k in keep}
+        for _, cells in self.rows():
+            for k in keep:
+                if len(cells[k]) > widths[k]:
+                    widths[k] = len(cells[k])
+
+        def line(cells: Sequence[str]) -> str:
+            return "  ".join(cells[k].rjust(widths[k]) for k in keep)
+
+        colour = getattr(console, "_color_system", None)
+        bold = console.get_style("bold")
+        if console.no_color:
+            bold = bold.without_color
+
+        def strong(text: str) -> str:
+            if colour is None:
+                return text
+            return bold.render(text, color_system=colour, legacy_windows=console.legacy_windows)
+
+        write = console.file.write
+        write(f"{strong(line(self.over))}\n{strong(line(self.head))}\n")
+        write("─" * (sum(widths.values()) + 2 * (len(keep) - 1)) + "\n")
+        rows = self.rows()
+        while True:
+            chunk = [
+                f"{strong(line(cells)) if paper else line(cells)}\n"
+                for paper, cells in islice(rows, 4096)
+            ]
+            if not chunk:
+                break
+            write("".join(chunk))
+
+    def caption(self) -> str:
+        note = "; bold: the paper's 16 models (Tables 6, 7)" if self.marked else ""
+        return f"× largest: against {records.variant_name(self.largest)}{note}"
 
 
 def _sweep_footer(report: SweepReport) -> str:
@@ -538,21 +594,29 @@ def _sweep_footer(report: SweepReport) -> str:
 
 
 def print_SweepReport(report: SweepReport, console: Console, exact: bool = False) -> None:
-    if _grid_width(report, exact) <= console.width:
-        for grid in _grids(report, exact):
-            show(console, grid)
-    else:
-        console.print(
+    if _grid_width(report, exact) > console.width:
+        say(
+            console,
             f"(grid of {len(report.sides)} resolutions omitted: wider than {console.width} "
             "columns; see the list, --plot or --format csv)",
             style="dim",
         )
-    title, lines, caption = _list(report, exact)
-    console.print(Text(title, style="bold"))
-    console.print(lines, end="", crop=False)
-    console.print(caption)
-    console.print()
-    console.print(_sweep_footer(report), style="dim")
+    elif len(report.alphas_built) > MAX_GRID_ROWS:
+        say(
+            console,
+            f"(grid of {len(report.alphas_built):,} widths omitted: more than {MAX_GRID_ROWS} "
+            "rows; see the list, --plot or --format csv)",
+            style="dim",
+        )
+    else:
+        for grid in _grids(report, exact):
+            show(console, grid)
+    variants = _VariantList(report, exact)
+    console.print(Text(f"{len(report.rows):,} variants", style="bold"))
+    variants.write(console)
+    say(console, variants.caption())
+    say(console, "")
+    say(console, _sweep_footer(report), style="dim")
 
 
 def _budget(used: int, budget: int | None) -> str:
