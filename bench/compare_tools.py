@@ -30,8 +30,17 @@ It prints, for each (alpha, resolution) pair:
     against convcost in the same run, all at the first --alpha/--resolution pair; convcost's
     JSON totals are checked against the paper-convention shapes of that pair.
 
-Exits 0 with a message if torch, fvcore or ptflops is missing; skips convcost if the command is
-not on PATH.
+(c) against onnx-tool, the framework-free peer (issue 14), on MobileNetV2: onnx-tool profiles
+    the exported ONNX file (default /work/ref/onnx/mobilenet_v2_bn.onnx), convcost its built-in
+    mobilenet_v2. Two pairs, alternating in each round, medians: the machine-readable answer
+    (`convcost model mobilenet_v2 --json` against `onnx_tool.model_profile(FILE,
+    save_profile=CSV)`, its per-node table as CSV: onnx-tool writes no JSON) and the printed table
+    (`convcost model mobilenet_v2` against `model_profile(FILE)`, which prints its table).
+    Targets: onnx-tool / convcost >= 4 on the first, >= 2.5 on the second. `--only-onnx-tool`
+    runs this part alone; `--convcost EXE` picks the convcost to time (another checkout's).
+
+Exits 0 with a message if torch, fvcore or ptflops is missing (after (c), if onnx-tool is
+installed); skips convcost if the command is not on PATH.
 """
 
 from __future__ import annotations
@@ -231,14 +240,71 @@ def time_tools(alpha: float, res: int, repeats: int) -> None:
         print(f"  {n:<24}{med:8.3f} s  {ratio}")
 
 
+ONNX_FILE = "/work/ref/onnx/mobilenet_v2_bn.onnx"
+ONNX_TOOL = "import sys, onnx_tool; onnx_tool.model_profile(sys.argv[1], **dict(a.split('=') for a in sys.argv[2:]))"
+ONNX_TOOL_TARGETS = {"machine-readable": 4.0, "printed table": 2.5}
+
+
+def onnx_tool_rounds(convcost: str, onnx_file: str, repeats: int) -> None:
+    """onnx-tool's profile of the exported MobileNetV2 against convcost's built-in one."""
+    import tempfile
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_out = os.path.join(tmp, "profile.csv")
+        cmds = {
+            "convcost model mobilenet_v2 --json": [convcost, "model", "mobilenet_v2", "--json"],
+            "onnx-tool model_profile(save_profile=CSV)": [
+                sys.executable, "-c", ONNX_TOOL, onnx_file, f"save_profile={csv_out}",
+            ],
+            "convcost model mobilenet_v2 (table)": [convcost, "model", "mobilenet_v2"],
+            "onnx-tool model_profile (table)": [sys.executable, "-c", ONNX_TOOL, onnx_file],
+        }  # fmt: skip
+        names = list(cmds)
+        times: dict[str, list[float]] = {n: [] for n in names}
+        for n in names:  # warm the bytecode and file caches, untimed
+            subprocess.run(cmds[n], capture_output=True, check=True, env=env)
+        for r in range(repeats):
+            for n in names[r % len(names) :] + names[: r % len(names)]:
+                start = time.perf_counter()
+                subprocess.run(cmds[n], capture_output=True, check=True, env=env)
+                times[n].append(time.perf_counter() - start)
+    med = {n: statistics.median(v) for n, v in times.items()}
+    total = json.loads(subprocess.run(cmds[names[0]], capture_output=True, env=env).stdout)["total"]
+    print(f"\nMobileNetV2: convcost's built-in against onnx-tool on {onnx_file},")
+    print(f"median of {repeats} rounds alternating the order (convcost {convcost}):")
+    for n in names:
+        print(f"  {n:<44}{med[n] * 1e3:8.1f} ms")
+    print(
+        f"  (convcost's total, paper convention: {total['macs']:,} MACs, {total['params']:,} params)"
+    )
+    for (label, target), (ours, theirs) in zip(
+        ONNX_TOOL_TARGETS.items(), ((names[0], names[1]), (names[2], names[3])), strict=True
+    ):
+        ratio = med[theirs] / med[ours]
+        verdict = "ok" if ratio >= target else "BELOW TARGET"
+        print(f"onnx-tool / convcost, {label}: {ratio:.2f} (target >= {target}): {verdict}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5, help="timing rounds (median is printed)")
     ap.add_argument("--alpha", type=float, nargs="+", default=[1.0, 0.5], help="width multipliers")
     ap.add_argument("--resolution", type=int, nargs="+", default=[224, 160], help="per --alpha")
+    ap.add_argument("--convcost", default=shutil.which("convcost"), help="the convcost to time")
+    ap.add_argument("--onnx-file", default=ONNX_FILE, help="MobileNetV2 as ONNX, for onnx-tool")
+    ap.add_argument("--only-onnx-tool", action="store_true", help="part (c) alone")
     args = ap.parse_args()
     if len(args.alpha) != len(args.resolution):
         ap.error("give as many --alpha values as --resolution values")
+    if args.convcost:
+        CONVCOST_CMD[0] = args.convcost
+    if importlib.util.find_spec("onnx_tool") is not None and args.convcost:
+        onnx_tool_rounds(args.convcost, args.onnx_file, args.repeats)
+    elif args.only_onnx_tool:
+        print("skip: onnx-tool or convcost is not installed (pip install onnx-tool)")
+    if args.only_onnx_tool:
+        return 0
     missing = [m for m in NEEDED if importlib.util.find_spec(m) is None]
     if missing:
         print(f"skip: {', '.join(missing)} not installed; pip install {' '.join(NEEDED)}")

@@ -1,9 +1,9 @@
 """Reading an ONNX file: convcost's import against `import onnx` alone and onnx-tool's profile.
 
 Run by hand, not part of the tests, with the Python of the environment convcost is installed in
-(with the onnx extra; onnx-tool is measured only if it is installed):
+(with the onnx extra; onnx-tool is measured if it is installed there, or with --tool-python):
 
-    .venv/bin/python bench/onnx_read.py [MODEL.onnx ...] [--repeats 15]
+    .venv/bin/python bench/onnx_read.py [MODEL.onnx ...] [--repeats 15] [--tool-python PY]
 
 Without a path it reads the model zoo's light_resnet50.onnx from the onnx wheel. Measured are the
 reader alone (`import_onnx`), the reader and the YAML of `convcost import`, and the whole command
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,15 +36,21 @@ CONVCOST_YAML = (
 ONNX_TOOL = "import sys, onnx_tool; onnx_tool.model_profile(sys.argv[1])"
 
 
-def commands(model: str) -> dict[str, list[str]]:
+def commands(model: str, tool_python: str | None) -> dict[str, list[str]]:
     py = [sys.executable, "-c"]
+    convcost = shutil.which("convcost", path=str(Path(sys.executable).parent))
     cmds = {
         'python -c "import onnx"': [*py, "import onnx"],
         "convcost: import_onnx": [*py, CONVCOST, model],
         "convcost: import_onnx + YAML": [*py, CONVCOST_YAML, model],
-        "convcost model FILE --json": [sys.executable, "-m", "convcost", "model", model, "--json"],
+        "convcost model FILE --json": [
+            *([convcost] if convcost else [sys.executable, "-m", "convcost"]),
+            *["model", model, "--json"],
+        ],
     }
-    if importlib.util.find_spec("onnx_tool") is not None:
+    if tool_python is not None:
+        cmds["onnx-tool: model_profile"] = [tool_python, "-c", ONNX_TOOL, model]
+    elif importlib.util.find_spec("onnx_tool") is not None:
         cmds["onnx-tool: model_profile"] = [*py, ONNX_TOOL, model]
     return cmds
 
@@ -69,9 +76,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("models", nargs="*", default=[str(light)], help="ONNX files")
     ap.add_argument("--repeats", type=int, default=15, help="rounds (medians are printed)")
+    ap.add_argument("--tool-python", help="a Python with onnx-tool installed (default: this one)")
     args = ap.parse_args()
     for model in args.models:
-        cmds = commands(model)
+        cmds = commands(model, args.tool_python)
         times = measure(cmds, args.repeats)
         base_name = next(iter(cmds))
         base = statistics.median(times[base_name])
