@@ -74,12 +74,10 @@ def _as_pair(value: Any, minimum: int, what: str) -> tuple[int, int] | None:
 
 def parse_pair(value: Any) -> tuple[int, int]:
     """Accept 7, "7", "224x160" or [224, 160], each side a positive integer."""
-    if (
-        type(value) is tuple
-        and len(value) == 2
-        and all(type(v) is int and 0 < v < _INT_LIMIT for v in value)
-    ):
-        return value  # already a pair (a validated spec, a default)
+    if type(value) is tuple and len(value) == 2:
+        h, w = value
+        if type(h) is int and type(w) is int and 0 < h < _INT_LIMIT and 0 < w < _INT_LIMIT:
+            return value  # already a pair (a validated spec, a default)
     what = "a positive integer or HxW (e.g. 224x160)"
     pair = _as_pair(value, 1, what)
     if pair is not None:
@@ -387,10 +385,13 @@ def apply_defaults(data: Any) -> Any:
 
 def fill_defaults(layers: list[Any], defaults: Any) -> list[Any]:
     filled = []
+    of_kind: dict[str, dict[str, Any]] = {}  # each type's defaults, once
     for entry in layers:
         kind = entry.get("type") if isinstance(entry, dict) else None
         if isinstance(kind, str) and kind in LAYER_DEFAULTS:
-            given = defaults_for(kind, defaults)
+            given = of_kind.get(kind)
+            if given is None:
+                given = of_kind[kind] = defaults_for(kind, defaults)
             if given:
                 entry = {**given, **entry}
         filled.append(entry)

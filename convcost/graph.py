@@ -452,7 +452,9 @@ class _Compiler:
                 data = {**self.defaults_of(kind), **data}
             base = data.get("name") or scope.default_name(kind)
             label = f"{where} ({scope.full(base)})"
-            repeat = self.value(_Entry(data, base, "", label, path, scope), "repeat", _repeat)
+            repeat = data.get("repeat")
+            if type(repeat) is not int or not 1 <= repeat <= fields.MAX_REPEAT:  # else checked
+                repeat = self.value(_Entry(data, base, "", label, path, scope), "repeat", _repeat)
             source = data.get("from")
             inputs = (scope.last,) if source is None else self.resolve(source, scope, path, label)
             out = scope.last

@@ -676,7 +676,7 @@ def load_network(name: str, input_shape: tuple[int, ...] | None = None) -> Graph
     if name != "-" and not exists(name) and "." not in name and "/" not in name:
         known = ", ".join(architectures.names())
         raise SpecError(f"{name}: no such built-in network or file; built-ins: {known}")
-    from convcost.spec import NetworkSpec
+    from convcost.plain_spec import network
 
     data, source = load_yaml(name)
     if _is_layer(data):
@@ -684,7 +684,11 @@ def load_network(name: str, input_shape: tuple[int, ...] | None = None) -> Graph
             f"{source.name}: is a layer spec (D_F, M, D_K, N), not a network; "
             f"cost it with: convcost layer --spec {source.name}"
         )
-    spec = validate(NetworkSpec, data, source).normalized()
+    spec = network(data)  # a plainly fine spec needs no pydantic; the models decide the rest
+    if spec is None:
+        from convcost.spec import NetworkSpec
+
+        spec = validate(NetworkSpec, data, source).normalized()
     return compile_graph(spec, lambda path: source.locate(path))
 
 

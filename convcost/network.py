@@ -435,13 +435,17 @@ def evaluate_parts(
         return shape_of[i][2]
 
     for i, p in enumerate(graph.nodes):
-        ins = tuple([shape_of[j] for j in p.inputs])
+        inputs = p.inputs
+        ins = (shape_of[inputs[0]],) if len(inputs) == 1 else tuple([shape_of[j] for j in inputs])
         old = reuse[i] if i < reused else None
         if old is not None and old[0] == ins and p.ref is None:
             _, channels, spatial = old
         else:
-            channels = channel_part(p, [s[2] for s in ins], wide, channels_of)
-            spatial = spatial_part(p, [(s[0], s[1]) for s in ins])
+            channel_step, spatial_step = _STEPS[p.kind]  # channel_part and spatial_part, inline
+            channels = channel_step(p, [s[2] for s in ins], wide, channels_of)
+            if p.shares is not None:  # its weights are another layer's: counted there, once
+                channels = channels._replace(params=0, area_params=0)
+            spatial = spatial_step(p, [(s[0], s[1]) for s in ins])
         parts.append((ins, channels, spatial))
         if not (channels.present and spatial.present):
             shape_of[i] = ins[0]
@@ -463,7 +467,7 @@ def evaluate_parts(
                 ins[0],
                 out,
                 Cost(channels.macs * area, channels.params + channels.area_params * area),
-                tuple([name_of[j] for j in p.inputs]),
+                (name_of[inputs[0]],) if len(inputs) == 1 else tuple([name_of[j] for j in inputs]),
                 ins,
                 p,
             )
