@@ -25,11 +25,10 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) 
     if not fields:
         return ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
     writer.writerows(
-        {key: printable(value) if isinstance(value, str) else value for key, value in row.items()}
-        for row in rows
+        [printable(v) if type(v) is str else v for v in map(row.get, fields)] for row in rows
     )
     return out.getvalue()
 

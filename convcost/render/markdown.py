@@ -43,12 +43,11 @@ def _caption(conventions: dict[str, Any]) -> str:
 
 def _network_head(report: NetworkReport) -> dict[str, Any]:
     """Which variant a network table is: a budget pasted into a document must say so."""
-    record = records.network_report(report)
-    head = {key: record[key] for key in ("model", "alpha", "resolution")}
-    head["classes"] = str(record["classes"])
-    head["resolution"] = "×".join(str(side) for side in head["resolution"])
-    if record["min_channels"] is not None:
-        head["min_channels"] = record["min_channels"]
+    head: dict[str, Any] = {"model": report.model, "alpha": float(report.variant.alpha)}
+    head["resolution"] = "×".join(str(side) for side in report.resolution)
+    head["classes"] = str(report.classes)
+    if report.variant.min_channels is not None:
+        head["min_channels"] = report.variant.min_channels
     return head
 
 
