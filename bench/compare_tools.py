@@ -59,6 +59,8 @@ import sys
 import time
 from dataclasses import dataclass
 
+from timing import alternate
+
 # MobileNetV1, paper Table 1: (pointwise filters, depthwise stride) of the 13 separable blocks.
 BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), *[(512, 1)] * 5]
 BLOCKS += [(1024, 2), (1024, 1)]
@@ -261,15 +263,7 @@ def onnx_tool_rounds(convcost: str, onnx_file: str, repeats: int) -> None:
             "onnx-tool model_profile (table)": [sys.executable, "-c", ONNX_TOOL, onnx_file],
         }  # fmt: skip
         names = list(cmds)
-        times: dict[str, list[float]] = {n: [] for n in names}
-        for n in names:  # warm the bytecode and file caches, untimed
-            subprocess.run(cmds[n], capture_output=True, check=True, env=env)
-        for r in range(repeats):
-            for n in names[r % len(names) :] + names[: r % len(names)]:
-                start = time.perf_counter()
-                subprocess.run(cmds[n], capture_output=True, check=True, env=env)
-                times[n].append(time.perf_counter() - start)
-    med = {n: statistics.median(v) for n, v in times.items()}
+        med = {n: t.wall for n, t in alternate(cmds, repeats, env).items()}
     total = json.loads(subprocess.run(cmds[names[0]], capture_output=True, env=env).stdout)["total"]
     print(f"\nMobileNetV2: convcost's built-in against onnx-tool on {onnx_file},")
     print(f"median of {repeats} rounds alternating the order (convcost {convcost}):")

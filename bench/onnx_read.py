@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
 import shutil
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from timing import alternate
 
 CONVCOST = "import sys; from convcost.onnx_import import import_onnx; import_onnx(sys.argv[1])"
 CONVCOST_YAML = (
@@ -55,20 +53,6 @@ def commands(model: str, tool_python: str | None) -> dict[str, list[str]]:
     return cmds
 
 
-def measure(cmds: dict[str, list[str]], repeats: int) -> dict[str, list[float]]:
-    names = list(cmds)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    times: dict[str, list[float]] = {n: [] for n in names}
-    for n in names:  # warm the file and bytecode caches once, untimed
-        subprocess.run(cmds[n], capture_output=True, check=True, env=env)
-    for r in range(repeats):
-        for n in names[r % len(names) :] + names[: r % len(names)]:
-            start = time.perf_counter()
-            subprocess.run(cmds[n], capture_output=True, check=True, env=env)
-            times[n].append(time.perf_counter() - start)
-    return times
-
-
 def main() -> int:
     import onnx
 
@@ -80,17 +64,15 @@ def main() -> int:
     args = ap.parse_args()
     for model in args.models:
         cmds = commands(model, args.tool_python)
-        times = measure(cmds, args.repeats)
-        base_name = next(iter(cmds))
-        base = statistics.median(times[base_name])
+        times = {name: t.wall for name, t in alternate(cmds, args.repeats).items()}
+        base = times[next(iter(cmds))]
         print(f"{Path(model).name}: median of {args.repeats} alternating rounds")
-        for name, runs in times.items():
-            med = statistics.median(runs)
+        for name, med in times.items():
             print(f"  {name:<32}{med * 1000:8.1f} ms  {med / base:5.2f}× import onnx")
         if "onnx-tool: model_profile" in times:
-            theirs = statistics.median(times["onnx-tool: model_profile"])
+            theirs = times["onnx-tool: model_profile"]
             for name in ("convcost: import_onnx", "convcost model FILE --json"):
-                ours = statistics.median(times[name])
+                ours = times[name]
                 print(f"  {name} / onnx-tool = {ours / theirs:.2f} (target < 1)")
     return 0
 

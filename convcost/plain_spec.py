@@ -49,16 +49,23 @@ def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else parse(value)
 
 
-def _text(value: Any, in_block: bool) -> Any:
-    if value is None or type(value) is str:
-        return value
-    raise _Unsure
+def _of_type(*kinds: type) -> Check:
+    """A value of exactly one of these types, kept as it is (pydantic's lax modes take more:
+    those the models decide)."""
+
+    def check(value: Any, in_block: bool) -> Any:
+        if type(value) in kinds:
+            return value
+        raise _Unsure
+
+    return check
 
 
-def _required_text(value: Any, in_block: bool) -> Any:
-    if type(value) is str:
-        return value
-    raise _Unsure
+_text = _of_type(str, type(None))
+_required_text = _of_type(str)
+_condition = _of_type(bool, str, type(None))  # ``if``: true, false, a $parameter or None
+_flag = _of_type(bool)
+_optional_flag = _of_type(bool, type(None))
 
 
 def _sources(value: Any, in_block: bool) -> Any:
@@ -70,13 +77,6 @@ def _sources(value: Any, in_block: bool) -> Any:
     raise _Unsure
 
 
-def _condition(value: Any, in_block: bool) -> Any:
-    """``if``: true, false, a ``$parameter`` or None (bool | str | None)."""
-    if value is None or type(value) in (bool, str):
-        return value
-    raise _Unsure
-
-
 def _one_of(*allowed: str) -> Check:
     def check(value: Any, in_block: bool) -> Any:
         if type(value) is str and value in allowed:
@@ -84,17 +84,6 @@ def _one_of(*allowed: str) -> Check:
         raise _Unsure
 
     return check
-
-
-def _flag(value: Any, in_block: bool) -> Any:
-    """A plain ``bool`` (pydantic's lax bool takes more: those the models decide)."""
-    if type(value) is bool:
-        return value
-    raise _Unsure
-
-
-def _optional_flag(value: Any, in_block: bool) -> Any:
-    return None if value is None else _flag(value, in_block)
 
 
 REQUIRED = object()

@@ -33,6 +33,9 @@ def report_of(
         return None
 
 
+GRIDS = settings(
+    max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 grids = {
     "plan": networks(),
     "grid_alphas": st.lists(alphas, min_size=1, max_size=4, unique=True),
@@ -43,12 +46,7 @@ grids = {
 }
 
 
-@settings(
-    max_examples=60,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@GRIDS
 @given(**grids)
 def test_streamed_formats_equal_the_records(
     plan: Graph, grid_alphas: list[Fraction], sides: list[tuple[int, int]], conv: Conventions
@@ -68,12 +66,7 @@ def test_streamed_formats_equal_the_records(
     assert out.getvalue() == markdown.table(records.flat(rows)) + markdown._sweep_caption(report)
 
 
-@settings(
-    max_examples=60,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@GRIDS
 @given(**grids)
 def test_variants_behave_as_the_list_of_them(
     plan: Graph, grid_alphas: list[Fraction], sides: list[tuple[int, int]], conv: Conventions
