@@ -24,6 +24,14 @@ skipped.
 ptflops, FlopCounterMode and `import torch` alone on MobileNetV1 (alternating, medians of
 --repeats rounds, ratios against convcost in the same run), at the first --alpha/--resolution
 pair, and checks convcost's JSON totals against the paper convention rebuilt from the shapes.
+
+`--only-onnx-tool` (or `--timing`, where onnx-tool is installed) times convcost against onnx-tool,
+the framework-free peer (issue 14), on MobileNetV2: onnx-tool profiles the exported ONNX file
+(default /work/ref/onnx/mobilenet_v2_bn.onnx), convcost its built-in mobilenet_v2. Two pairs,
+alternating in each round, medians: the machine-readable answer (`convcost model mobilenet_v2
+--json` against `onnx_tool.model_profile(FILE, save_profile=CSV)`, its per-node table as CSV:
+onnx-tool writes no JSON) and the printed table (`convcost model mobilenet_v2` against
+`model_profile(FILE)`). Targets: onnx-tool / convcost >= 4 on the first, >= 2.5 on the second.
 """
 
 from __future__ import annotations
@@ -40,6 +48,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import alternate
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -268,6 +280,44 @@ def time_tools(alpha: float, res: int, repeats: int, convcost: str) -> None:
         print(f"  {n:<24}{med:8.3f} s  {ratio}")
 
 
+ONNX_FILE = "/work/ref/onnx/mobilenet_v2_bn.onnx"
+ONNX_TOOL = "import sys, onnx_tool; onnx_tool.model_profile(sys.argv[1], **dict(a.split('=') for a in sys.argv[2:]))"
+ONNX_TOOL_TARGETS = {"machine-readable": 4.0, "printed table": 2.5}
+
+
+def onnx_tool_rounds(convcost: str, onnx_file: str, repeats: int) -> None:
+    """onnx-tool's profile of the exported MobileNetV2 against convcost's built-in one."""
+    import tempfile
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_out = os.path.join(tmp, "profile.csv")
+        cmds = {
+            "convcost model mobilenet_v2 --json": [convcost, "model", "mobilenet_v2", "--json"],
+            "onnx-tool model_profile(save_profile=CSV)": [
+                sys.executable, "-c", ONNX_TOOL, onnx_file, f"save_profile={csv_out}",
+            ],
+            "convcost model mobilenet_v2 (table)": [convcost, "model", "mobilenet_v2"],
+            "onnx-tool model_profile (table)": [sys.executable, "-c", ONNX_TOOL, onnx_file],
+        }  # fmt: skip
+        names = list(cmds)
+        med = {n: t.wall for n, t in alternate(cmds, repeats, env).items()}
+    total = json.loads(subprocess.run(cmds[names[0]], capture_output=True, env=env).stdout)["total"]
+    print(f"\nMobileNetV2: convcost's built-in against onnx-tool on {onnx_file},")
+    print(f"median of {repeats} rounds alternating the order (convcost {convcost}):")
+    for n in names:
+        print(f"  {n:<44}{med[n] * 1e3:8.1f} ms")
+    print(
+        f"  (convcost's total, paper convention: {total['macs']:,} MACs, {total['params']:,} params)"
+    )
+    for (label, target), (ours, theirs) in zip(
+        ONNX_TOOL_TARGETS.items(), ((names[0], names[1]), (names[2], names[3])), strict=True
+    ):
+        ratio = med[theirs] / med[ours]
+        verdict = "ok" if ratio >= target else "BELOW TARGET"
+        print(f"onnx-tool / convcost, {label}: {ratio:.2f} (target >= {target}): {verdict}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_networks = [n for n in NETWORKS if n not in ZOO]
@@ -282,7 +332,17 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=5, help="timing rounds (median is printed)")
     ap.add_argument("--alpha", type=float, nargs="+", default=[1.0], help="timing: α")
     ap.add_argument("--resolution", type=int, nargs="+", default=[224], help="timing: per α")
+    ap.add_argument("--onnx-file", default=ONNX_FILE, help="MobileNetV2 as ONNX, for onnx-tool")
+    ap.add_argument("--only-onnx-tool", action="store_true", help="the onnx-tool timing alone")
     args = ap.parse_args()
+    has_onnx_tool = importlib.util.find_spec("onnx_tool") is not None
+    if args.only_onnx_tool or (args.timing and has_onnx_tool):
+        if not has_onnx_tool:
+            print("skip: onnx-tool is not installed (pip install onnx-tool)")
+            return 0
+        onnx_tool_rounds(args.convcost, args.onnx_file, args.repeats)
+        if args.only_onnx_tool:
+            return 0
     if len(args.alpha) != len(args.resolution):
         ap.error("give as many --alpha values as --resolution values")
     if importlib.util.find_spec("torch") is None or importlib.util.find_spec("torchvision") is None:

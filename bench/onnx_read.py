@@ -1,9 +1,9 @@
 """Reading an ONNX file: convcost's import against `import onnx` alone and onnx-tool's profile.
 
 Run by hand, not part of the tests, with the Python of the environment convcost is installed in
-(with the onnx extra; onnx-tool is measured only if it is installed):
+(with the onnx extra; onnx-tool is measured if it is installed there, or with --tool-python):
 
-    .venv/bin/python bench/onnx_read.py [MODEL.onnx ...] [--repeats 15]
+    .venv/bin/python bench/onnx_read.py [MODEL.onnx ...] [--repeats 15] [--tool-python PY]
 
 Without a path it reads the model zoo's light_resnet50.onnx from the onnx wheel. Measured are the
 reader alone (`import_onnx`), the reader and the YAML of `convcost import`, and the whole command
@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
-import statistics
-import subprocess
+import shutil
 import sys
-import time
 from pathlib import Path
+
+from timing import alternate
 
 CONVCOST = "import sys; from convcost.onnx_import import import_onnx; import_onnx(sys.argv[1])"
 CONVCOST_YAML = (
@@ -35,31 +34,23 @@ CONVCOST_YAML = (
 ONNX_TOOL = "import sys, onnx_tool; onnx_tool.model_profile(sys.argv[1])"
 
 
-def commands(model: str) -> dict[str, list[str]]:
+def commands(model: str, tool_python: str | None) -> dict[str, list[str]]:
     py = [sys.executable, "-c"]
+    convcost = shutil.which("convcost", path=str(Path(sys.executable).parent))
     cmds = {
         'python -c "import onnx"': [*py, "import onnx"],
         "convcost: import_onnx": [*py, CONVCOST, model],
         "convcost: import_onnx + YAML": [*py, CONVCOST_YAML, model],
-        "convcost model FILE --json": [sys.executable, "-m", "convcost", "model", model, "--json"],
+        "convcost model FILE --json": [
+            *([convcost] if convcost else [sys.executable, "-m", "convcost"]),
+            *["model", model, "--json"],
+        ],
     }
-    if importlib.util.find_spec("onnx_tool") is not None:
+    if tool_python is not None:
+        cmds["onnx-tool: model_profile"] = [tool_python, "-c", ONNX_TOOL, model]
+    elif importlib.util.find_spec("onnx_tool") is not None:
         cmds["onnx-tool: model_profile"] = [*py, ONNX_TOOL, model]
     return cmds
-
-
-def measure(cmds: dict[str, list[str]], repeats: int) -> dict[str, list[float]]:
-    names = list(cmds)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    times: dict[str, list[float]] = {n: [] for n in names}
-    for n in names:  # warm the file and bytecode caches once, untimed
-        subprocess.run(cmds[n], capture_output=True, check=True, env=env)
-    for r in range(repeats):
-        for n in names[r % len(names) :] + names[: r % len(names)]:
-            start = time.perf_counter()
-            subprocess.run(cmds[n], capture_output=True, check=True, env=env)
-            times[n].append(time.perf_counter() - start)
-    return times
 
 
 def main() -> int:
@@ -69,20 +60,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("models", nargs="*", default=[str(light)], help="ONNX files")
     ap.add_argument("--repeats", type=int, default=15, help="rounds (medians are printed)")
+    ap.add_argument("--tool-python", help="a Python with onnx-tool installed (default: this one)")
     args = ap.parse_args()
     for model in args.models:
-        cmds = commands(model)
-        times = measure(cmds, args.repeats)
-        base_name = next(iter(cmds))
-        base = statistics.median(times[base_name])
+        cmds = commands(model, args.tool_python)
+        times = {name: t.wall for name, t in alternate(cmds, args.repeats).items()}
+        base = times[next(iter(cmds))]
         print(f"{Path(model).name}: median of {args.repeats} alternating rounds")
-        for name, runs in times.items():
-            med = statistics.median(runs)
+        for name, med in times.items():
             print(f"  {name:<32}{med * 1000:8.1f} ms  {med / base:5.2f}× import onnx")
         if "onnx-tool: model_profile" in times:
-            theirs = statistics.median(times["onnx-tool: model_profile"])
+            theirs = times["onnx-tool: model_profile"]
             for name in ("convcost: import_onnx", "convcost model FILE --json"):
-                ours = statistics.median(times[name])
+                ours = times[name]
                 print(f"  {name} / onnx-tool = {ours / theirs:.2f} (target < 1)")
     return 0
 

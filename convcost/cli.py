@@ -337,9 +337,9 @@ def emit(report: Any, fmt: str, exact: bool = False) -> None:
             printer = getattr(table, f"print_{type(report).__name__}")
             printer(report, table.make_console(), exact=exact)
         else:
-            from convcost.render import render_text
+            from convcost.render import write_text
 
-            sys.stdout.write(render_text(report, fmt))
+            write_text(report, fmt, sys.stdout)
 
 
 @app.command()
@@ -776,7 +776,9 @@ ERROR = "convcost: error: "
 
 def _run(argv: list[str] | None) -> int:
     """Run one command; bad input → one line per problem on stderr, status 2."""
-    command = typer.main.get_command(app)
+    from convcost._typer_fast import command as build
+
+    command = build(app, sys.argv[1:] if argv is None else argv)
     try:
         result = command.main(args=argv, prog_name="convcost", standalone_mode=False)
     except ConvcostError as exc:

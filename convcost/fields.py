@@ -37,6 +37,8 @@ def parse_int(value: Any, minimum: int, what: str) -> int:
     ...
     ValueError: must be a positive integer; integers have at most 100 digits
     """
+    if type(value) is int and minimum <= value < _INT_LIMIT and value > -_INT_LIMIT:
+        return value  # the common case, first: a compiled network parses every field
     if isinstance(value, str) and _INT_RE.match(value):
         if len(value.strip().lstrip("+-")) > MAX_DIGITS:  # before int(): it is slow on long text
             raise ValueError(f"must be {what}; integers have at most {MAX_DIGITS} digits")
@@ -72,6 +74,10 @@ def _as_pair(value: Any, minimum: int, what: str) -> tuple[int, int] | None:
 
 def parse_pair(value: Any) -> tuple[int, int]:
     """Accept 7, "7", "224x160" or [224, 160], each side a positive integer."""
+    if type(value) is tuple and len(value) == 2:
+        h, w = value
+        if type(h) is int and type(w) is int and 0 < h < _INT_LIMIT and 0 < w < _INT_LIMIT:
+            return value  # already a pair (a validated spec, a default)
     what = "a positive integer or HxW (e.g. 224x160)"
     pair = _as_pair(value, 1, what)
     if pair is not None:
@@ -92,6 +98,8 @@ Pads = int | str | tuple[int, int] | tuple[int, int, int, int]
 def parse_pads(value: Any) -> Pads:
     """A network layer's padding: P (every side), HxW or [H, W] (per axis, both ends),
     [top, left, bottom, right] (as ONNX's pads), 'same' (ceil(D_F/S)) or 'valid' (0)."""
+    if value == "same" or value == "valid" or (type(value) is int and 0 <= value < _INT_LIMIT):
+        return value  # type: ignore[no-any-return]  # the common cases, as parse_padding has them
     what = "an integer >= 0, HxW, [top, left, bottom, right], 'same' or 'valid'"
     if isinstance(value, (list, tuple)) and len(value) == 4:
         sides = tuple(parse_int(v, 0, what) for v in value)
@@ -378,10 +386,13 @@ def apply_defaults(data: Any) -> Any:
 
 def fill_defaults(layers: list[Any], defaults: Any) -> list[Any]:
     filled = []
+    of_kind: dict[str, dict[str, Any]] = {}  # each type's defaults, once
     for entry in layers:
         kind = entry.get("type") if isinstance(entry, dict) else None
         if isinstance(kind, str) and kind in LAYER_DEFAULTS:
-            given = defaults_for(kind, defaults)
+            given = of_kind.get(kind)
+            if given is None:
+                given = of_kind[kind] = defaults_for(kind, defaults)
             if given:
                 entry = {**given, **entry}
         filled.append(entry)

@@ -16,14 +16,23 @@ a projection by its channels, a residual add by both channels and sides.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
 from convcost import cost, fields
 from convcost.cost import Cost
 from convcost.errors import SpecError
-from convcost.graph import INPUT, Graph, Kind, Node, Pair, Width, compile_graph, readers
+from convcost.graph import (
+    INPUT,
+    Graph,
+    Kind,
+    Node,
+    Pair,
+    Width,
+    compile_graph,
+    readers,
+    with_inputs,
+)
 
 __all__ = ["Graph", "Node", "Pair", "Width", "compile_graph"]
 Shape = tuple[int, int, int]
@@ -61,11 +70,10 @@ class Variant(NamedTuple):
     min_channels: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LayerRow:
+class LayerRow(NamedTuple):
     """One costed node: shapes are (H, W, C); ``input`` is the first input's shape."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the record's field, shadowing tuple.index
     name: str
     kind: Kind
     block: str
@@ -79,8 +87,13 @@ class LayerRow:
     """What it reads: names of earlier rows, or 'input' (the network's input)."""
     input_shapes: tuple[Shape, ...] = ()
     """The shape of every input (a merge reads several)."""
-    node: Node | None = field(default=None, repr=False)
+    node: Node | None = None
     """The node it costs (its structure: bias, BatchNorm, activation, ...)."""
+
+    def __repr__(self) -> str:
+        """The row's numbers, without its node (which the row's fields already say)."""
+        shown = ", ".join(f"{k}={v!r}" for k, v in zip(self._fields[:-1], self[:-1], strict=True))
+        return f"LayerRow({shown})"
 
     @property
     def type(self) -> str:
@@ -425,47 +438,60 @@ def spatial_part(p: Node, hws: Sequence[Pair]) -> SpatialPart:
     return _STEPS[p.kind][1](p, hws)
 
 
+Parts = tuple[tuple[Shape, ...], ChannelPart, SpatialPart]
+"""What one node came to in an evaluation: the shapes it read, its channel and spatial parts."""
+
+
 def evaluate(
     graph: Graph, variant: Variant = Variant(), conventions: Conventions = Conventions()
 ) -> list[LayerRow]:
     """Cost every node of the graph for one variant: exact ints, shapes from each node's inputs.
     A node left out (an optional projection or add where it does not apply) has no row; who read
     it reads its input."""
+    return evaluate_parts(graph, variant, conventions)[0]
+
+
+def evaluate_parts(
+    graph: Graph,
+    variant: Variant = Variant(),
+    conventions: Conventions = Conventions(),
+    reuse: Sequence[Parts | None] = (),
+) -> tuple[list[LayerRow], list[Parts]]:
+    """``evaluate``, and what each node came to. ``reuse[i]``: what node i came to in another
+    evaluation (same variant and conventions) of an equal node — a what-if keeps most nodes as
+    they were; taken when it read the same shapes (and names no other node's channels)."""
     wide = Widening.of(graph, variant, conventions)
     h, w = variant.resolution or graph.input_size
-    source: Shape = (h, w, graph.input_channels)
-    shapes: list[Shape] = []
-    alias: list[int] = []  # the present node whose output each node's output is
-    row_of: dict[int, int] = {}
-    names: list[str] = []
+    shape_of: dict[int, Shape] = {INPUT: (h, w, graph.input_channels)}
+    name_of: dict[int, str] = {INPUT: "input"}  # the row whose output each node's output is
     rows: list[LayerRow] = []
-
-    def shape(i: int) -> Shape:
-        return source if i == INPUT else shapes[i]
+    parts: list[Parts] = []
+    reused = len(reuse)
 
     def channels_of(i: int) -> int:
-        return shape(i)[2]
-
-    def origin(i: int) -> int:
-        return INPUT if i == INPUT else alias[i]
+        return shape_of[i][2]
 
     for i, p in enumerate(graph.nodes):
-        ins = [shape(j) for j in p.inputs]
-        channels = channel_part(p, [s[2] for s in ins], wide, channels_of)
-        spatial = spatial_part(p, [(s[0], s[1]) for s in ins])
+        inputs = p.inputs
+        ins = (shape_of[inputs[0]],) if len(inputs) == 1 else tuple([shape_of[j] for j in inputs])
+        old = reuse[i] if i < reused else None
+        if old is not None and old[0] == ins and p.ref is None:
+            _, channels, spatial = old
+        else:
+            channel_step, spatial_step = _STEPS[p.kind]  # channel_part and spatial_part, inline
+            channels = channel_step(p, [s[2] for s in ins], wide, channels_of)
+            if p.shares is not None:  # its weights are another layer's: counted there, once
+                channels = channels._replace(params=0, area_params=0)
+            spatial = spatial_step(p, [(s[0], s[1]) for s in ins])
+        parts.append((ins, channels, spatial))
         if not (channels.present and spatial.present):
-            shapes.append(ins[0])
-            alias.append(origin(p.inputs[0]))
-            names.append("")
+            shape_of[i] = ins[0]
+            name_of[i] = name_of[p.inputs[0]]
             continue
-        layer_cost = Cost(
-            channels.macs * spatial.area, channels.params + channels.area_params * spatial.area
-        )
+        area = spatial.area
         out: Shape = (*spatial.out, channels.channels)
-        shapes.append(out)
-        alias.append(i)
-        names.append(p.name)
-        row_of[i] = len(rows)
+        shape_of[i] = out
+        name_of[i] = p.name
         rows.append(
             LayerRow(
                 len(rows),
@@ -477,13 +503,13 @@ def evaluate(
                 channels.groups,
                 ins[0],
                 out,
-                layer_cost,
-                tuple("input" if origin(j) == INPUT else names[origin(j)] for j in p.inputs),
-                tuple(ins),
+                Cost(channels.macs * area, channels.params + channels.area_params * area),
+                (name_of[inputs[0]],) if len(inputs) == 1 else tuple([name_of[j] for j in inputs]),
+                ins,
                 p,
             )
         )
-    return rows
+    return rows, parts
 
 
 # --- what-ifs: graph → graph ------------------------------------------------------------------------
@@ -493,23 +519,27 @@ def _rewrite(
     graph: Graph,
     replace: Callable[[int, Node], list[Node] | None],
     drop: frozenset[int] = frozenset(),
-) -> Graph:
+) -> tuple[Graph, tuple[int | None, ...]]:
     """A new graph: each node replaced by the nodes ``replace`` gives (the first reads the
     original's inputs, each next one the one before; None keeps the node), ``drop``ped nodes
-    bypassed (who read them reads their first input)."""
+    bypassed (who read them reads their first input); and for each new node, the original node
+    it keeps (None for a replacement)."""
     new: list[Node] = []
+    origin: list[int | None] = []
     where: dict[int, int] = {INPUT: INPUT}
     for i, node in enumerate(graph.nodes):
         if i in drop:
             where[i] = where[node.inputs[0]]
             continue
-        for k, piece in enumerate(replace(i, node) or [node]):
-            inputs = tuple(where[j] for j in piece.inputs) if k == 0 else (len(new) - 1,)
-            sources = tuple("input" if j == INPUT else new[j].name for j in inputs)
-            ref = None if piece.ref is None else where[piece.ref]
-            new.append(piece._replace(inputs=inputs, sources=sources, ref=ref))
+        pieces = replace(i, node)
+        for k, piece in enumerate(pieces or [node]):
+            inputs = tuple([where[j] for j in piece.inputs]) if k == 0 else (len(new) - 1,)
+            sources = tuple(["input" if j == INPUT else new[j].name for j in inputs])
+            moved = with_inputs(piece, inputs, sources)
+            new.append(moved if piece.ref is None else moved._replace(ref=where[piece.ref]))
+            origin.append(None if pieces else i)
         where[i] = len(new) - 1
-    return graph._replace(nodes=tuple(new))
+    return graph._replace(nodes=tuple(new)), tuple(origin)
 
 
 def separable_pairs(graph: Graph) -> dict[int, int]:
@@ -547,10 +577,17 @@ def convert(graph: Graph, to: Conversion) -> Graph:
     squeeze-excite between them then scales the conv's input, at the same cost), or every
     standard conv with a kernel larger than 1×1 as dw + pw (both with the conv's bias, BatchNorm
     and activation)."""
+    return converted(graph, to)[0]
+
+
+def converted(graph: Graph, to: Conversion) -> tuple[Graph, tuple[int | None, ...]]:
+    """``convert``, and for each node of the new graph the node of ``graph`` it keeps as it was
+    (None where it is new): what ``evaluate_parts`` may reuse. A graph with nothing to convert
+    is returned as it is."""
     if to == "standard":
         pairs = separable_pairs(graph)
         if not pairs:
-            return graph
+            return graph, tuple(range(len(graph.nodes)))
         nodes = graph.nodes
 
         def merge(i: int, p: Node) -> list[Node] | None:

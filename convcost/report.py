@@ -19,8 +19,8 @@ from convcost.network import (
     Pair,
     Shape,
     Variant,
-    convert,
-    evaluate,
+    converted,
+    evaluate_parts,
     output_hw,
 )
 from convcost.reporting import Shown
@@ -46,6 +46,16 @@ def ratio(part: int, whole: int) -> Fraction:
     Fraction(14, 45)
     """
     return Fraction(part, whole) if whole else Fraction(0)
+
+
+def share(part: int, whole: int) -> float:
+    """``float(ratio(part, whole))`` without the Fraction: int / int is correctly rounded, as
+    is a Fraction's float, so the two are the same float (and 0.0 when whole is 0).
+
+    >>> share(672, 2160) == float(ratio(672, 2160)), share(1, 0)
+    (True, 0.0)
+    """
+    return part / whole if whole else 0.0
 
 
 # --- one layer: standard vs depthwise-separable ----------------------------------------------------
@@ -275,7 +285,8 @@ def analyze_network(
     """The network at one size and convention. ``strict``: an operation convcost cannot cost is
     an error instead of a total that is a lower bound."""
     variant = variant_of(graph, size)
-    rows = tuple(evaluate(graph, variant, conventions))
+    evaluated, parts = evaluate_parts(graph, variant, conventions)
+    rows = tuple(evaluated)
     missing = not_counted(rows)
     if strict and missing:
         listed = ", ".join(f"{op} ×{n}" for op, (n, _) in missing.items())
@@ -283,16 +294,20 @@ def analyze_network(
             f"{graph.name}: {sum(n for n, _ in missing.values())} operations convcost does not "
             f"cost ({listed}); without --strict they are listed and the total is a lower bound"
         )
-    standard = convert(graph, "standard")
-    # a network without depthwise + pointwise pairs is its own baseline: evaluated once
-    baseline = rows if standard is graph else tuple(evaluate(standard, variant, conventions))
-    converted: tuple[LayerRow, ...] = ()
-    if convert_to is not None:
-        converted = (
-            baseline
-            if convert_to == "standard"
-            else tuple(evaluate(convert(graph, convert_to), variant, conventions))
-        )
+    standard, origin = converted(graph, "standard")
+    # a network without depthwise + pointwise pairs is its own baseline: evaluated once; with
+    # them, every node but the merged pairs is what it was (unless its input changed)
+    baseline = rows
+    if standard is not graph:
+        reuse = [None if i is None else parts[i] for i in origin]
+        baseline = tuple(evaluate_parts(standard, variant, conventions, reuse)[0])
+    other: tuple[LayerRow, ...] = ()
+    if convert_to == "standard":
+        other = baseline
+    elif convert_to is not None:
+        split, origin = converted(graph, convert_to)
+        reuse = [None if i is None else parts[i] for i in origin]
+        other = tuple(evaluate_parts(split, variant, conventions, reuse)[0])
     assert variant.resolution is not None
     return NetworkReport(
         model=graph.name,
@@ -303,6 +318,6 @@ def analyze_network(
         rows=rows,
         baseline_rows=baseline,
         converted=convert_to,
-        converted_rows=converted,
+        converted_rows=other,
         notes=graph.notes,
     )

@@ -20,11 +20,12 @@ on channels (groups) and a resolution only on shapes, so what cannot be built is
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from operator import mul
+from operator import ge, mul
+from typing import NamedTuple, overload
 
 from convcost import cost
 from convcost.cost import Cost
@@ -149,8 +150,7 @@ def parse_resolutions(text: str) -> list[Pair]:
     return list(dict.fromkeys(out))
 
 
-@dataclass(frozen=True, slots=True)
-class Grid:
+class Grid(NamedTuple):
     """The widths and input sizes to cost: resolutions in pixels, or ρ applied to the network's
     input (``by_rho``: rows then say which ρ)."""
 
@@ -275,8 +275,7 @@ def parse_budget(flag: str, text: str | None) -> int | None:
 # --- the fast evaluator -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Widths:
+class Widths(NamedTuple):
     """What one α makes of a graph: the channel part of each node's mult-adds (0 for a node left
     out at this width), the parameters that do not depend on the resolution, and (an fc reading
     a map larger than 1×1) the channel part of those that do."""
@@ -332,11 +331,10 @@ def combine(width: Widths, area: Sequence[int]) -> Cost:
     return Cost(macs, width.params + sum(map(mul, width.area_params, area)))
 
 
-# --- sweep ---------------------------------------------------------------------------------------
+# --- the variants of a grid, computed as they are read ----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SweepRow:
+class SweepRow(NamedTuple):
     """One variant's totals."""
 
     alpha: Fraction
@@ -345,8 +343,7 @@ class SweepRow:
     cost: Cost
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     """Variants that cannot be built: a whole column (resolution) or a whole row (α)."""
 
     alpha: Fraction | None
@@ -354,21 +351,171 @@ class Skipped:
     problems: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SweepReport(Shown):
-    model: str
-    classes: int
-    conventions: Conventions
-    alphas: tuple[Fraction, ...]
-    sides: tuple[tuple[Fraction | None, Pair], ...]
-    rows: tuple[SweepRow, ...]
-    """Every variant that can be built, α by α in the order given, resolutions in the order given."""
-    skipped: tuple[Skipped, ...] = ()
+class Column(NamedTuple):
+    """One input size of the grid: its ρ (or None), H×W, and the area of each group of nodes."""
 
-    @property
+    rho: Fraction | None
+    resolution: Pair
+    areas: tuple[int, ...]
+
+
+class Width(NamedTuple):
+    """One α of the grid: each group's channel part, the parameters, each group's parameters per
+    unit of area (an fc reading a map larger than 1×1), and the mult-adds of the nodes whose
+    area is the same at every column (an fc after a global pool)."""
+
+    alpha: Fraction
+    macs: tuple[int, ...]
+    params: int
+    area_params: tuple[int, ...]
+    fixed_macs: int = 0
+
+
+Cell = tuple[Fraction, "Fraction | None", Pair, int, int]
+"""A variant as plain values: α, ρ, H×W, mult-adds, parameters."""
+
+
+class Variants(Sequence[SweepRow]):
+    """The variants of a grid, α by α in the order given and resolutions in the order given,
+    computed when they are read: A widths × R columns, each variant one dot product of (a few)
+    group sums. Nothing per variant is kept, so reading a million costs the memory of one."""
+
+    def __init__(self, widths: Sequence[Width], columns: Sequence[Column]) -> None:
+        self.widths = tuple(widths)
+        self.columns = tuple(columns)
+        self._largest: SweepRow | None = None
+
+    def __len__(self) -> int:
+        return len(self.widths) * len(self.columns)
+
+    def _row(self, width: Width, column: Column) -> SweepRow:
+        macs = width.fixed_macs + sum(map(mul, width.macs, column.areas))
+        params = width.params + sum(map(mul, width.area_params, column.areas))
+        return SweepRow(width.alpha, column.rho, column.resolution, Cost(macs, params))
+
+    @overload
+    def __getitem__(self, index: int) -> SweepRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SweepRow]: ...
+
+    def __getitem__(self, index: int | slice) -> SweepRow | list[SweepRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        a, r = divmod(index, len(self.columns))
+        return self._row(self.widths[a], self.columns[r])
+
+    def __iter__(self) -> Iterator[SweepRow]:
+        for width, cells in self.by_width():
+            for rho, hw, macs, params in cells:
+                yield SweepRow(width.alpha, rho, hw, Cost(macs, params))
+
+    def by_width(self) -> Iterator[tuple[Width, Iterator[tuple[Fraction | None, Pair, int, int]]]]:
+        """Each width, and its variants as (ρ, H×W, mult-adds, parameters) across the columns."""
+        for width in self.widths:
+            yield width, self._cells(width)
+
+    def _cells(self, width: Width) -> Iterator[tuple[Fraction | None, Pair, int, int]]:
+        params, per_area = width.params, width.area_params
+        if any(per_area):
+            for (rho, hw, area), macs in zip(self.columns, self.macs_of(width), strict=True):
+                yield rho, hw, macs, params + sum(map(mul, per_area, area))
+        else:
+            for (rho, hw, _), macs in zip(self.columns, self.macs_of(width), strict=True):
+                yield rho, hw, macs, params
+
+    def macs_of(self, width: Width) -> Iterator[int]:
+        """The mult-adds of one width across the columns."""
+        macs, fixed = width.macs, width.fixed_macs
+        for _, _, area in self.columns:
+            yield fixed + sum(map(mul, macs, area))
+
+    def cells(self) -> Iterator[Cell]:
+        """Every variant as plain values (the writers' fast path)."""
+        for width, cells in self.by_width():
+            alpha = width.alpha
+            for rho, hw, macs, params in cells:
+                yield alpha, rho, hw, macs, params
+
     def largest(self) -> SweepRow:
-        """The variant with the most mult-adds (the first of equals): what ratios are against."""
-        return max(self.rows, key=lambda r: r.cost.macs)
+        """The variant with the most mult-adds, the first of equals (computed once). A column
+        whose every area is at most another's never holds the most (channel parts are never
+        negative): only the others are tried, for each width."""
+        if self._largest is None:
+            candidates = _undominated(self.columns)
+            best, first = -1, 0
+            for a, width in enumerate(self.widths):
+                top = max(self.macs_of_columns(width, candidates))
+                if top > best:
+                    best, first = top, a
+            width = self.widths[first]
+            r = next(r for r, m in enumerate(self.macs_of(width)) if m == best)
+            self._largest = self._row(width, self.columns[r])
+        return self._largest
+
+    def macs_of_columns(self, width: Width, columns: Sequence[Column]) -> Iterator[int]:
+        macs, fixed = width.macs, width.fixed_macs
+        for _, _, area in columns:
+            yield fixed + sum(map(mul, macs, area))
+
+
+def _undominated(columns: Sequence[Column], limit: int = 256) -> Sequence[Column]:
+    """The columns no other matches or beats in every area (all of them past ``limit`` such:
+    then trying every column is as quick)."""
+    kept: list[Column] = []
+    for column in sorted(columns, key=lambda c: sum(c.areas), reverse=True):
+        area = column.areas
+        if any(all(map(ge, k.areas, area)) for k in kept):
+            continue
+        kept.append(column)
+        if len(kept) > limit:
+            return columns
+    return kept
+
+
+def _grouped(
+    widths: list[tuple[Fraction, Widths]],
+    columns: list[tuple[Fraction | None, Pair, tuple[int, ...]]],
+) -> Variants:
+    """Nodes whose areas agree at every column of the grid (a stage of a network: a dw, the pw
+    after it, ...) share one area: their channel parts are summed once per α, and each variant
+    is a dot product of a few group sums instead of one term per node. Nodes of area 0 at every
+    column (pools, activations, merges) drop out."""
+    n = len(columns[0][2]) if columns else 0
+    classes = [0] * n
+    used = [False] * n
+    for _, _, area in columns:  # refine: nodes stay together while their areas agree
+        ids: dict[tuple[int, int], int] = {}
+        classes = [ids.setdefault(key, len(ids)) for key in zip(classes, area, strict=True)]
+        used = [u or a != 0 for u, a in zip(used, area, strict=True)]
+    members: dict[int, list[int]] = {}
+    for k, c in enumerate(classes):
+        if used[k]:
+            members.setdefault(c, []).append(k)
+    groups = list(members.values())
+    # a group of one area at every column (an fc after a global pool) is a constant of its α
+    fixed = [g for g in groups if len({area[g[0]] for _, _, area in columns}) == 1]
+    varying = [g for g in groups if g not in fixed]
+    heads = [g[0] for g in varying]
+    grouped_columns = [
+        Column(rho, hw, tuple([area[k] for k in heads])) for rho, hw, area in columns
+    ]
+    at = columns[0][2] if columns else ()
+    grouped_widths = [
+        Width(
+            alpha,
+            tuple([sum([w.macs[k] for k in g]) for g in varying]),
+            w.params + sum(w.area_params[k] * at[k] for g in fixed for k in g),
+            tuple([sum([w.area_params[k] for k in g]) for g in varying]),
+            sum(w.macs[k] * at[k] for g in fixed for k in g),
+        )
+        for alpha, w in widths
+    ]
+    return Variants(grouped_widths, grouped_columns)
 
 
 def _variants(
@@ -378,34 +525,90 @@ def _variants(
     classes: int | None,
     min_channels: int | None,
     progress: Progress | None,
-) -> tuple[list[SweepRow], list[Skipped]]:
+) -> tuple[Variants, list[Skipped]]:
     n_classes = classes or graph.classes
     mins = min_channels or graph.width.min_channels
-    sides = grid.sides(graph)
-    rows: list[SweepRow] = []
     skipped: list[Skipped] = []
     columns: list[tuple[Fraction | None, Pair, tuple[int, ...]]] = []
-    for rho, hw in sides:
+    for rho, hw in grid.sides(graph):
         try:
             columns.append((rho, hw, areas(graph, hw)))
         except SpecError as exc:
             skipped.append(Skipped(None, hw, tuple(exc.problems)))
-    done = 0
+    built: list[tuple[Fraction, Widths]] = []
     for alpha in grid.alphas:
         try:
-            width = widths(graph, alpha, conventions, n_classes, mins)
+            built.append((alpha, widths(graph, alpha, conventions, n_classes, mins)))
         except SpecError as exc:
             skipped.append(Skipped(alpha, None, tuple(exc.problems)))
-            continue
-        rows.extend(SweepRow(alpha, rho, hw, combine(width, area)) for rho, hw, area in columns)
-        done += len(sides)
-        if progress is not None:
-            progress(done)
-    return rows, skipped
+    variants = _grouped(built, columns)
+    if progress is not None and len(variants):
+        variants.largest()  # the one pass over every variant before any is shown
+        progress(len(variants))
+    return variants, skipped
 
 
 def _nothing_built(skipped: Sequence[Skipped]) -> SpecError:
     return SpecError([f"no variant of the grid can be built: {s}" for s in skipped_lines(skipped)])
+
+
+class _SweepReportFields(NamedTuple):
+    model: str
+    classes: int
+    conventions: Conventions
+    alphas: tuple[Fraction, ...]
+    sides: tuple[tuple[Fraction | None, Pair], ...]
+    rows: Sequence[SweepRow]
+    """Every variant that can be built, α by α in the order given, resolutions in the order
+    given: a ``Variants``, computed as they are read (any sequence of rows will do)."""
+    skipped: tuple[Skipped, ...] = ()
+
+
+class SweepReport(_SweepReportFields, Shown):
+    """Every variant of a grid: ``rows`` are computed as they are read."""
+
+    __slots__ = ()
+
+    @property
+    def largest(self) -> SweepRow:
+        """The variant with the most mult-adds (the first of equals): what ratios are against."""
+        if isinstance(self.rows, Variants):
+            return self.rows.largest()
+        return max(self.rows, key=lambda r: r.cost.macs)
+
+    @property
+    def alphas_built(self) -> tuple[Fraction, ...]:
+        """The widths of the grid that can be built, in order."""
+        if isinstance(self.rows, Variants):
+            return tuple(width.alpha for width in self.rows.widths)
+        return tuple(dict.fromkeys(row.alpha for row in self.rows))
+
+    @property
+    def resolutions_built(self) -> tuple[Pair, ...]:
+        """The input sizes of the grid that can be built, in order."""
+        if isinstance(self.rows, Variants):
+            return tuple(column.resolution for column in self.rows.columns)
+        return tuple(dict.fromkeys(row.resolution for row in self.rows))
+
+    def by_alpha(self) -> Iterator[tuple[Fraction, list[SweepRow]]]:
+        """Each α that can be built, with its variants across the resolutions, in order."""
+        if isinstance(self.rows, Variants):
+            for width, cells in self.rows.by_width():
+                yield (
+                    width.alpha,
+                    [SweepRow(width.alpha, rho, hw, Cost(m, p)) for rho, hw, m, p in cells],
+                )
+            return
+        out: dict[Fraction, list[SweepRow]] = {}
+        for row in self.rows:
+            out.setdefault(row.alpha, []).append(row)
+        yield from out.items()
+
+    def cells(self) -> Iterator[Cell]:
+        """Every variant as plain values: α, ρ, H×W, mult-adds, parameters."""
+        if isinstance(self.rows, Variants):
+            return self.rows.cells()
+        return ((r.alpha, r.rho, r.resolution, r.cost.macs, r.cost.params) for r in self.rows)
 
 
 def sweep(
@@ -416,7 +619,9 @@ def sweep(
     min_channels: int | None = None,
     progress: Progress | None = None,
 ) -> SweepReport:
-    """Mult-adds and parameters of every (α, resolution) of the grid, exactly as ``evaluate``."""
+    """Mult-adds and parameters of every (α, resolution) of the grid, exactly as ``evaluate``:
+    the channel side once per α, the spatial side once per resolution, the variants computed
+    as the report is read (``Variants``)."""
     rows, skipped = _variants(graph, grid, conventions, classes, min_channels, progress)
     if not rows:
         raise _nothing_built(skipped)
@@ -426,7 +631,7 @@ def sweep(
         conventions=conventions,
         alphas=grid.alphas,
         sides=tuple(grid.sides(graph)),
-        rows=tuple(rows),
+        rows=rows,
         skipped=tuple(skipped),
     )
 
@@ -434,8 +639,7 @@ def sweep(
 # --- fit -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FitReport(Shown):
+class _FitReportFields(NamedTuple):
     """The largest variants of a grid within a budget."""
 
     sweep: SweepReport
@@ -446,6 +650,12 @@ class FitReport(Shown):
     most mult-adds first."""
     fitting: int
     """How many variants of the grid fit (the front is the top of them)."""
+
+
+class FitReport(_FitReportFields, Shown):
+    """The largest variants of a grid within a budget."""
+
+    __slots__ = ()
 
     def fits(self, row: SweepRow) -> bool:
         return fits(row.cost, self.max_macs, self.max_params)
@@ -459,11 +669,18 @@ class FitReport(Shown):
     def binding(self) -> tuple[str, ...]:
         """When nothing fits: the budgets no variant of the grid meets even alone ("macs",
         "params"); empty when each is met by some variant but never both at once."""
-        rows = self.sweep.rows
+        least_macs = least_params = None
+        for _, _, _, macs, params in self.sweep.cells():
+            least_macs = macs if least_macs is None else min(least_macs, macs)
+            least_params = params if least_params is None else min(least_params, params)
         out = []
-        if self.max_macs is not None and min(r.cost.macs for r in rows) > self.max_macs:
+        if self.max_macs is not None and least_macs is not None and least_macs > self.max_macs:
             out.append("macs")
-        if self.max_params is not None and min(r.cost.params for r in rows) > self.max_params:
+        if (
+            self.max_params is not None
+            and least_params is not None
+            and least_params > self.max_params
+        ):
             out.append("params")
         return tuple(out)
 
@@ -485,14 +702,57 @@ def dominates(a: SweepRow, b: SweepRow) -> bool:
 
 
 def front(rows: Iterable[SweepRow]) -> list[SweepRow]:
-    """The fitting variants no other beats on α and resolution together: scanned widest and
-    largest first, a variant is beaten iff a variant already on the front beats it."""
-    ordered = sorted(rows, key=lambda r: (r.alpha, r.resolution), reverse=True)
+    """The fitting variants no other beats on α and resolution together (``dominates``), most
+    mult-adds first, in O(n log n)."""
+    return _front(sorted(rows, key=lambda r: (r.alpha, r.resolution), reverse=True))
+
+
+def _front(ordered: Iterable[SweepRow]) -> list[SweepRow]:
+    """The front of variants scanned widest first (equal widths together, their inputs largest
+    first): a variant is beaten iff one scanned before it, of another width or input, has an
+    input at least as large on both sides — which a staircase of the (H, W) seen so far answers
+    in O(log n). Several ρ may round to one H×W: such variants stand or fall together."""
     out: list[SweepRow] = []
+    stair = _Staircase()
+    last: tuple[Fraction, Pair] | None = None
+    kept = False
     for row in ordered:
-        if not any(dominates(f, row) for f in out):
+        key = (row.alpha, row.resolution)
+        if key != last:
+            if last is not None:
+                stair.add(*last[1])
+            kept = not stair.covers(*row.resolution)
+            last = key
+        if kept:
             out.append(row)
     return sorted(out, key=lambda r: (r.cost.macs, r.cost.params, r.alpha), reverse=True)
+
+
+class _Staircase:
+    """Points (H, W) kept only where no other is at least as large on both sides: H rising, W
+    falling. ``covers(h, w)``: some point has H ≥ h and W ≥ w."""
+
+    def __init__(self) -> None:
+        self.hs: list[int] = []
+        self.ws: list[int] = []
+
+    def covers(self, h: int, w: int) -> bool:
+        k = bisect_left(self.hs, h)  # the first point with H ≥ h has the largest W of those
+        return k < len(self.hs) and self.ws[k] >= w
+
+    def add(self, h: int, w: int) -> None:
+        if self.covers(h, w):
+            return
+        k = bisect_left(self.hs, h)
+        j = k  # points now covered: H ≤ h (those before k, and one at k with H == h) and W ≤ w
+        if j < len(self.hs) and self.hs[j] == h:
+            j += 1
+        start = k
+        while start > 0 and self.ws[start - 1] <= w:
+            start -= 1
+        del self.hs[start:j], self.ws[start:j]
+        self.hs.insert(start, h)
+        self.ws.insert(start, w)
 
 
 def fit(
@@ -505,12 +765,33 @@ def fit(
     min_channels: int | None = None,
     progress: Progress | None = None,
 ) -> FitReport:
-    """The front of the grid under ``max_macs`` mult-adds and ``max_params`` parameters."""
+    """The front of the grid under ``max_macs`` mult-adds and ``max_params`` parameters: one
+    pass over the variants, keeping only those that fit."""
     if max_macs is None and max_params is None:
         raise SpecError("give a budget: --max-macs, --max-params or both (e.g. --max-macs 150M)")
     report = sweep(graph, grid, conventions, classes, min_channels, progress)
-    fitting = [r for r in report.rows if fits(r.cost, max_macs, max_params)]
-    return FitReport(report, max_macs, max_params, tuple(front(fitting)), len(fitting))
+    counted = [0]
+
+    def fitting() -> Iterator[SweepRow]:
+        """The variants that fit, widest first, their inputs largest first (one pass)."""
+        for row in _widest_first(report.rows):
+            if fits(row.cost, max_macs, max_params):
+                counted[0] += 1
+                yield row
+
+    best = _front(fitting())
+    return FitReport(report, max_macs, max_params, tuple(best), counted[0])
+
+
+def _widest_first(rows: Sequence[SweepRow]) -> Iterator[SweepRow]:
+    """The variants by α then H×W, largest first (equal ones in the grid's order), computed as
+    they are read when they are ``Variants``."""
+    if not isinstance(rows, Variants):
+        yield from sorted(rows, key=lambda r: (r.alpha, r.resolution), reverse=True)
+        return
+    widths = sorted(rows.widths, key=lambda w: w.alpha, reverse=True)
+    columns = sorted(rows.columns, key=lambda c: c.resolution, reverse=True)
+    yield from Variants(widths, columns)
 
 
 def skipped_lines(skipped: Sequence[Skipped]) -> Iterator[str]:

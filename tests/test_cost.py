@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convcost import cost
@@ -124,3 +124,29 @@ def test_output_side_formula(d_f: int, k: int, s: int, p: int) -> None:
         assert (d_g - 1) * s + k <= d_f + 2 * p < d_g * s + k
     else:
         assert d_g < 1
+
+
+def _scale_channels_as_fractions(
+    c: int, alpha: Fraction, rule: str, divisor: int, min_channels: int
+) -> int:
+    """The width rule written with Fractions, as the papers state it."""
+    value = c * alpha
+    if rule == "floor":
+        return max(min_channels, int(value))
+    scaled = max(min_channels, int(value + Fraction(divisor, 2)) // divisor * divisor)
+    return scaled + divisor if scaled < Fraction(9, 10) * value else scaled
+
+
+@settings(max_examples=500, derandomize=True)
+@given(
+    c=st.integers(1, 10**6),
+    alpha=st.fractions(Fraction(1, 1000), 4, max_denominator=1000),
+    rule=st.sampled_from(["floor", "divisible"]),
+    divisor=st.sampled_from([1, 4, 8, 16]),
+    min_channels=st.integers(1, 16),
+)
+def test_scale_channels_in_integers_is_the_fraction_rule(
+    c: int, alpha: Fraction, rule: str, divisor: int, min_channels: int
+) -> None:
+    want = _scale_channels_as_fractions(c, alpha, rule, divisor, min_channels)
+    assert cost.scale_channels(c, alpha, rule, divisor, min_channels) == want

@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TextIO
 
 from convcost.render import records
 from convcost.safe_io import printable
 
 if TYPE_CHECKING:
-    from convcost.sweeps import FitReport
+    from convcost.sweeps import FitReport, SweepReport
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
@@ -24,11 +25,10 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) 
     if not fields:
         return ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
     writer.writerows(
-        {key: printable(value) if isinstance(value, str) else value for key, value in row.items()}
-        for row in rows
+        [printable(v) if type(v) is str else v for v in map(row.get, fields)] for row in rows
     )
     return out.getvalue()
 
@@ -40,3 +40,26 @@ def render(report: Any) -> str:
 def render_FitReport(report: FitReport) -> str:
     """The front; when nothing fits, its header alone (a script reads an empty table)."""
     return table(records.rows(report), records.fit_columns(report))
+
+
+def write_SweepReport(report: SweepReport, out: TextIO, chunk: int = 4096) -> None:
+    """``render(report)``, streamed a chunk of rows at a time: a million variants never exist
+    as records."""
+    keys = records.sweep_keys(report)
+    at = keys.index("resolution")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(keys)
+    values = records.sweep_values(report)
+    while True:
+        rows = list(islice(values, chunk))
+        if not rows:
+            break
+        writer.writerows(
+            (*v[:at], v[at] if v[at] == v[at + 1] else f"{v[at]}x{v[at + 1]}", *v[at + 2 :])
+            for v in rows
+        )
+        out.write(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    out.write(buffer.getvalue())

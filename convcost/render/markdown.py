@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TextIO
 
 from convcost.render import records
 from convcost.report import LayerReport, NetworkReport
@@ -42,12 +44,11 @@ def _caption(conventions: dict[str, Any]) -> str:
 
 def _network_head(report: NetworkReport) -> dict[str, Any]:
     """Which variant a network table is: a budget pasted into a document must say so."""
-    record = records.network_report(report)
-    head = {key: record[key] for key in ("model", "alpha", "resolution")}
-    head["classes"] = str(record["classes"])
-    head["resolution"] = "×".join(str(side) for side in head["resolution"])
-    if record["min_channels"] is not None:
-        head["min_channels"] = record["min_channels"]
+    head: dict[str, Any] = {"model": report.model, "alpha": float(report.variant.alpha)}
+    head["resolution"] = "×".join(str(side) for side in report.resolution)
+    head["classes"] = str(report.classes)
+    if report.variant.min_channels is not None:
+        head["min_channels"] = report.variant.min_channels
     return head
 
 
@@ -149,7 +150,35 @@ def _sweep_caption(report: SweepReport) -> str:
 
 
 def render_SweepReport(report: SweepReport) -> str:
-    return table(records.flat(records.sweep_rows(report))) + _sweep_caption(report)
+    out = io.StringIO()
+    write_SweepReport(report, out)
+    return out.getvalue()
+
+
+def write_SweepReport(report: SweepReport, out: TextIO, chunk: int = 4096) -> None:
+    """The table of ``records.sweep_rows``, streamed a chunk of rows at a time."""
+    keys = records.sweep_keys(report)
+    at = keys.index("resolution")
+    values = records.sweep_values(report)
+    first = True
+    while True:
+        rows = [
+            {**dict(zip(keys[:at], v[:at], strict=True)), "resolution": _side(v[at], v[at + 1])}
+            | dict(zip(keys[at + 1 :], v[at + 2 :], strict=True))
+            for v in islice(values, chunk)
+        ]
+        if not rows:
+            break
+        text = table(rows)
+        if not first:  # the header once
+            text = text.split("\n", 2)[2]
+        out.write(text)
+        first = False
+    out.write(_sweep_caption(report))
+
+
+def _side(h: int, w: int) -> int | str:
+    return h if h == w else f"{h}x{w}"
 
 
 def render_FitReport(report: FitReport) -> str:

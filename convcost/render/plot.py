@@ -21,6 +21,9 @@ NEEDS_MATPLOTLIB = (
     "--plot needs matplotlib, an optional extra: pip install matplotlib "
     '(in a checkout of convcost: pip install -e ".[plot]")'
 )
+MAX_PLOT_POINTS = 50_000
+"""Variants a fit's picture draws at most: of a larger grid every k-th (the counts stay exact);
+250,000 points took most of a minute to draw and look no different."""
 MAX_PLOT_VALUE = 10**300
 """Counts larger than this do not fit matplotlib's floats (about 1.8e308) with room for its axes."""
 
@@ -111,14 +114,17 @@ def _paper_points(axis: Any, points: list[tuple[float, float, str]], label: bool
 
 def _sweep(figure: Any, report: SweepReport) -> None:
     by_res, by_params = figure.subplots(1, 2)
-    alphas = [a for a in report.alphas if any(r.alpha == a for r in report.rows)]
+    alphas = list(report.alphas_built)
     colours = _colours(figure, by_params, alphas)
     few = len(alphas) <= 8
-    macs = [r.cost.macs for r in report.rows]
+    macs: list[int] = []
+    params: list[int] = []
     paper_res: list[tuple[float, float, str]] = []
     paper_params: list[tuple[float, float, str]] = []
-    for alpha, colour in zip(alphas, colours, strict=True):
-        rows = sorted((r for r in report.rows if r.alpha == alpha), key=lambda r: r.resolution)
+    for (alpha, by_alpha), colour in zip(report.by_alpha(), colours, strict=True):
+        rows = sorted(by_alpha, key=lambda r: r.resolution)
+        macs += (min(r.cost.macs for r in rows), max(r.cost.macs for r in rows))
+        params += (min(r.cost.params for r in rows), max(r.cost.params for r in rows))
         label = f"α {float(alpha):g}" if few else None
         xs = [r.resolution[0] for r in rows]
         ys = [r.cost.macs for r in rows]
@@ -155,7 +161,7 @@ def _sweep(figure: Any, report: SweepReport) -> None:
         axis.set_ylabel("mult-adds (MACs)")
         _scale(axis, "y", macs)
         axis.grid(True, which="major", alpha=0.3)
-    _scale(by_params, "x", [r.cost.params for r in report.rows])
+    _scale(by_params, "x", params)
     if few:
         by_res.margins(x=0.12)
     if paper_res:
@@ -176,11 +182,15 @@ def _fit(figure: Any, report: FitReport) -> None:
     variants by cost, with the budget lines."""
     grid, costs = figure.subplots(1, 2, width_ratios=(1, 1.3))
     rows = report.sweep.rows
-    fitting = [r for r in rows if report.fits(r)]
-    others = [r for r in rows if not report.fits(r)]
+    every = -(-len(rows) // MAX_PLOT_POINTS)  # a dense grid drawn in part looks the same
+    drawn = [r for k, r in enumerate(rows) if k % every == 0]
+    fitting = [r for r in drawn if report.fits(r)]
+    others = [r for r in drawn if not report.fits(r)]
     front = sorted(report.front, key=lambda r: r.cost.params)
-    over = {"s": 10, "color": "#c8c8c8", "label": f"over budget ({len(others):,})"}
-    fit = {"s": 12, "color": "#6baed6", "label": f"fits ({len(fitting):,})"}
+    sample = f"; 1 in {every} drawn" if every > 1 else ""
+    outside = len(rows) - report.fitting
+    over = {"s": 10, "color": "#c8c8c8", "label": f"over budget ({outside:,}{sample})"}
+    fit = {"s": 12, "color": "#6baed6", "label": f"fits ({report.fitting:,}{sample})"}
     best = {"s": 45, "color": "#08519c", "zorder": 4, "label": f"front ({len(front)})"}
     for group, style in ((others, over), (fitting, fit), (front, best)):
         grid.scatter([r.resolution[0] for r in group], [float(r.alpha) for r in group], **style)
@@ -206,8 +216,8 @@ def _fit(figure: Any, report: FitReport) -> None:
     if report.max_params is not None:
         label = "budget" if report.max_macs is None else None
         costs.axvline(report.max_params, color="#d62728", ls="--", lw=1, label=label)
-    _scale(costs, "x", [r.cost.params for r in rows])
-    _scale(costs, "y", [r.cost.macs for r in rows])
+    _scale(costs, "x", [r.cost.params for r in (*drawn, *front)])
+    _scale(costs, "y", [r.cost.macs for r in (*drawn, *front)])
     costs.set_xlabel("parameters")
     costs.set_ylabel("mult-adds (MACs)")
     costs.set_title("their cost, and the budget")

@@ -3,13 +3,14 @@ json, csv and markdown renderers, so all formats carry the same numbers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from convcost.cost import Cost
 from convcost.network import Conventions, LayerRow
 from convcost.render.units import human, side, times
-from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
+from convcost.report import LayerComparison, LayerReport, NetworkReport, share
 
 if TYPE_CHECKING:  # the model path must not pay for importing the sweep engine
     from convcost.sweeps import FitReport, SweepReport, SweepRow
@@ -86,8 +87,8 @@ def layer_report(report: LayerReport) -> dict[str, Any]:
             "standard": cost(standard),
             "separable": cost(separable),
             "ratio": {
-                "macs": float(ratio(separable.macs, standard.macs)),
-                "params": float(ratio(separable.params, standard.params)),
+                "macs": share(separable.macs, standard.macs),
+                "params": share(separable.params, standard.params),
             },
         },
         **multipliers,
@@ -113,8 +114,8 @@ def layer_rows(report: LayerReport) -> list[dict[str, Any]]:
                     "output": times(shape),
                     "macs": c.macs,
                     "params": c.params,
-                    "macs_vs_standard": round(float(ratio(c.macs, layer.standard.macs)), 6),
-                    "params_vs_standard": round(float(ratio(c.params, layer.standard.params)), 6),
+                    "macs_vs_standard": round(share(c.macs, layer.standard.macs), 6),
+                    "params_vs_standard": round(share(c.params, layer.standard.params), 6),
                 }
             )
     return rows
@@ -203,8 +204,8 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
         "conv_baseline": {
             **cost(report.baseline, flops),
             "ratio": {
-                "macs": float(ratio(total.macs, report.baseline.macs)),
-                "params": float(ratio(total.params, report.baseline.params)),
+                "macs": share(total.macs, report.baseline.macs),
+                "params": share(total.params, report.baseline.params),
             },
         },
         "by_type": {kind: cost(c, flops) for kind, c in report.by_type().items()},
@@ -224,8 +225,8 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
             "layers": [layer_row(row, flops) for row in report.converted_rows],
             "total": cost(other, flops),
             "ratio": {
-                "macs": float(ratio(other.macs, total.macs)),
-                "params": float(ratio(other.params, total.params)),
+                "macs": share(other.macs, total.macs),
+                "params": share(other.params, total.params),
             },
         }
     return record
@@ -234,13 +235,14 @@ def network_report(report: NetworkReport) -> dict[str, Any]:
 def network_rows(report: NetworkReport) -> list[dict[str, Any]]:
     """One row per layer, flat, for csv and markdown."""
     flops = report.conventions.flops
+    total = report.total.macs  # once: a property that sums every row
     rows = []
     for row in report.rows:
         record = layer_row(row, flops)
         for key in ("stride", "input", "output"):
             record[key] = times(record[key])
         record["inputs"] = ";".join(record["inputs"])
-        record["macs_share"] = round(float(ratio(row.cost.macs, report.total.macs)), 6)
+        record["macs_share"] = round(share(row.cost.macs, total), 6)
         rows.append(record)
     return rows
 
@@ -257,22 +259,56 @@ def sweep_row(row: SweepRow, flops: bool = False) -> dict[str, Any]:
     return record | cost(row.cost, flops)
 
 
+def sweep_keys(report: SweepReport) -> list[str]:
+    """The keys of ``sweep_rows``' records, in order."""
+    keys = ["alpha", *(["rho"] if _by_rho(report) else []), "resolution", "macs", "params"]
+    return keys + (["flops"] if report.conventions.flops else []) + list(VS_LARGEST)
+
+
+VS_LARGEST = ("macs_vs_largest", "params_vs_largest")
+
+
+def _by_rho(report: SweepReport) -> bool:
+    return any(rho is not None for rho, _ in report.sides)
+
+
+def sweep_values(report: SweepReport) -> Iterator[tuple[Any, ...]]:
+    """The values of ``sweep_rows``' records in the order of ``sweep_keys``, the resolution
+    written out as H, W: what the writers stream (a million rows are never built as records)."""
+    flops = report.conventions.flops
+    by_rho = _by_rho(report)
+    largest = report.largest.cost
+    top_macs, top_params = largest.macs, largest.params
+    floats: dict[Fraction | None, float | None] = {None: None}
+    for alpha, rho, (h, w), macs, params in report.cells():
+        a = floats.get(alpha)
+        if a is None:
+            a = floats[alpha] = float(alpha)
+        shares = (round(share(macs, top_macs), 6), round(share(params, top_params), 6))
+        head: tuple[Any, ...] = (a, h, w, macs, params)
+        if by_rho:
+            r = floats.get(rho)
+            if r is None:
+                r = floats[rho] = float(rho)  # type: ignore[arg-type]
+            head = (a, r, h, w, macs, params)
+        yield (*head, 2 * macs, *shares) if flops else (*head, *shares)
+
+
+def sweep_record(keys: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    """One of ``sweep_rows``' records from its keys and (flat) values."""
+    at = keys.index("resolution")
+    nested = [*values[:at], list(values[at : at + 2]), *values[at + 2 :]]
+    return dict(zip(keys, nested, strict=True))
+
+
 def sweep_rows(report: SweepReport) -> list[dict[str, Any]]:
     """One row per variant, with its share of the largest variant's mult-adds and parameters."""
-    flops = report.conventions.flops
-    largest = report.largest.cost
-    return [
-        sweep_row(row, flops)
-        | {
-            "macs_vs_largest": round(float(ratio(row.cost.macs, largest.macs)), 6),
-            "params_vs_largest": round(float(ratio(row.cost.params, largest.params)), 6),
-        }
-        for row in report.rows
-    ]
+    keys = sweep_keys(report)
+    return [sweep_record(keys, values) for values in sweep_values(report)]
 
 
 def _of(count: int, budget: int | None) -> float | None:
-    return None if budget is None else round(float(ratio(count, budget)), 6)
+    return None if budget is None else round(share(count, budget), 6)
 
 
 def fit_rows(report: FitReport) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
+from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
@@ -21,9 +22,10 @@ from rich.text import Text
 
 from convcost.cost import Cost
 from convcost.network import BATCH_NORM, Conventions, LayerRow
-from convcost.render import records
+from convcost.render import layout, records
+from convcost.render.layout import say
 from convcost.render.units import decimal, human, percent, side, times
-from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio
+from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio, share
 from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
@@ -118,6 +120,9 @@ def _new_table(title: str | None = None, caption: str | None = None) -> Table:
 
 def natural_width(console: Console, table: Table) -> int:
     """The width a table takes when nothing limits it."""
+    width = layout.natural_width(table)
+    if width is not None:
+        return width
     return console.measure(table, options=console.options.update_width(10**6)).maximum
 
 
@@ -136,7 +141,7 @@ def fit(console: Console, table: Table, optional: Sequence[Column] = ()) -> None
     if width <= console.width:
         return
     text = [c for c in table.columns if c.justify in ("left", "default")]
-    folded = sum(max(_column_width(console, c) - _FOLDED, 0) for c in text)
+    folded = sum(max(_column_width(console, table, c) - _FOLDED, 0) for c in text)
     only_text = width - folded <= console.width
     for column in table.columns:
         if only_text and column not in text:
@@ -149,7 +154,10 @@ _FOLDED = 4
 """Columns a folded text column keeps, at least."""
 
 
-def _column_width(console: Console, column: Column) -> int:
+def _column_width(console: Console, table: Table, column: Column) -> int:
+    width = layout.column_width(table, column)
+    if width is not None:
+        return width
     cells = [column.header, *column.cells]
     return max(
         console.measure(cell, options=console.options.update_width(10**6)).maximum for cell in cells
@@ -157,16 +165,21 @@ def _column_width(console: Console, column: Column) -> int:
 
 
 def show(console: Console, table: Table, optional: Sequence[Column] = ()) -> None:
-    """Print a table that fits (``fit``), its title above and its caption below."""
+    """Print a table that fits (``fit``), its title above and its caption below; laid out by
+    hand where rich's layout is plain (``render.layout``), by rich otherwise."""
     fit(console, table, optional)
     title, caption = table.title, table.caption
     table.title = table.caption = None
     if title:
-        console.print(str(title), style="bold")
-    console.print(table)
+        say(console, str(title), style="bold")
+    text = layout.lines(console, table)
+    if text is None:
+        console.print(table)
+    else:
+        console.file.write(text)
     if caption:
-        console.print(str(caption))
-    console.print()
+        say(console, str(caption))
+    say(console, "")
 
 
 # --- convcost layer ---------------------------------------------------------------------------
@@ -229,16 +242,17 @@ def print_LayerReport(report: LayerReport, console: Console, exact: bool = False
         )
         show(console, table)
     multipliers = f"α = {report.alpha}" + (f", ρ = {report.rho}" if report.rho is not None else "")
-    console.print(multipliers, style="dim")
-    console.print(convention_line(Conventions(bias=report.bias)), style="dim")
+    say(console, multipliers, style="dim")
+    say(console, convention_line(Conventions(bias=report.bias)), style="dim")
 
 
 # --- convcost model ---------------------------------------------------------------------------
 
 
-def bar(share: Fraction, largest: Fraction, width: int = BAR_WIDTH) -> Text:
-    """'████': a share drawn as a bar, scaled to the largest."""
-    return Text("█" * (round(float(share / largest) * width) if largest else 0), style="cyan")
+def bar(part: int | Fraction, largest: int | Fraction, width: int = BAR_WIDTH) -> Text:
+    """'████': a part drawn as a bar, scaled to the largest."""
+    scaled = float(part / largest) if largest else 0.0  # int / int is float(Fraction(...))
+    return Text("█" * round(scaled * width), style="cyan")
 
 
 def _kind(row: LayerRow) -> str:
@@ -282,9 +296,8 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     table.add_column("params", justify="right", no_wrap=True)
     table.add_column("share", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    shares = [ratio(row.cost.macs, total.macs) for row in report.rows]
-    largest = max(shares, default=Fraction(0))
-    for row, share, source in zip(report.rows, shares, froms, strict=True):
+    largest = max((row.cost.macs for row in report.rows), default=0)
+    for row, source in zip(report.rows, froms, strict=True):
         shape = records.filter_shape(row)
         cells = [str(row.index), *([source] if graph else [])]
         if wide:
@@ -296,7 +309,12 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
             human(row.cost.macs * factor, exact),
             human(row.cost.params, exact),
         ]
-        table.add_row(*cells, percent(share, 1), bar(share, largest, BAR_WIDTH if wide else 4))
+        macs = row.cost.macs
+        table.add_row(
+            *cells,
+            percent(share(macs, total.macs), 1),
+            bar(macs, largest, BAR_WIDTH if wide else 4),
+        )
     return table
 
 
@@ -406,9 +424,9 @@ def print_NetworkReport(report: NetworkReport, console: Console, exact: bool = F
     if report.converted is not None:
         show(console, _side_by_side(report, exact))
     for line in records.not_counted_lines(report, exact):
-        console.print(Text(line))
+        say(console, Text(line))
     residual = any(row.kind == "add" for row in report.rows)
-    console.print(convention_line(report.conventions, residual), style="dim")
+    say(console, convention_line(report.conventions, residual), style="dim")
 
 
 # --- --memory / --device (convcost.render.memory_table, imported when asked for) ---------------
@@ -479,22 +497,28 @@ def _column(rho: Fraction | None, hw: tuple[int, int]) -> str:
     return side(hw) if rho is None else f"{side(hw)}\nρ {float(rho):.3g}"
 
 
+MAX_GRID_ROWS = 100
+"""Widths a grid of mult-adds shows (one row each); more are in the list, --plot or a CSV."""
+
+
 def _grids(report: SweepReport, exact: bool) -> list[Table]:
     """α rows × resolution columns of mult-adds, coloured by cost, and each α's params in a last
     column; or a second grid of params when they depend on the resolution (an fc that reads a
     map larger than 1×1)."""
     unit, factor = _unit(report.conventions)
-    cells = {(row.alpha, row.resolution, row.rho): row for row in report.rows}
-    sides = [s for s in report.sides if any(r.resolution == s[1] for r in report.rows)]
-    alphas = [a for a in report.alphas if any(r.alpha == a for r in report.rows)]
-    per_alpha = {a: {r.cost.params for r in report.rows if r.alpha == a} for a in alphas}
+    by_alpha = list(report.by_alpha())
+    built = {row.resolution for _, rows in by_alpha for row in rows}
+    sides = [s for s in report.sides if s[1] in built]
+    cells = {(row.alpha, row.resolution, row.rho): row for _, rows in by_alpha for row in rows}
+    alphas = [alpha for alpha, _ in by_alpha]
+    per_alpha = {alpha: {r.cost.params for r in rows} for alpha, rows in by_alpha}
     one_column = all(len(p) == 1 for p in per_alpha.values())
     grids = [("macs", f"{report.model}: {unit} by width α (rows) and input resolution (columns)")]
     if not one_column:
         grids.append(("params", f"{report.model}: params by width α and input resolution"))
     tables = []
     for key, title in grids:
-        values = [getattr(row.cost, key) for row in report.rows]
+        values = [getattr(row.cost, key) for row in cells.values()]
         low, high = min(values), max(values)
         table = _new_table(title)
         table.add_column("α", justify="right", style="bold")
@@ -528,44 +552,93 @@ def _is_paper(alpha: Fraction, hw: tuple[int, int]) -> bool:
     return alpha in PAPER_ALPHAS and hw[0] == hw[1] and hw[0] in PAPER_RESOLUTIONS
 
 
-def _list(report: SweepReport, exact: bool) -> tuple[str, Text, str]:
-    """Every variant, one line each: laid out by hand, since a rich Table takes seconds to
-    render the 10,000 rows of a long sweep (and this takes a fraction of one)."""
-    unit, factor = _unit(report.conventions)
-    largest = report.largest
-    by_rho = any(row.rho is not None for row in report.rows)
-    marked = len(report.rows) > 16 and any(_is_paper(r.alpha, r.resolution) for r in report.rows)
-    note = "; bold: the paper's 16 models (Tables 6, 7)" if marked else ""
-    over = ["", "", "", "", "", unit, "params"]
-    head = ["α", "ρ", "resolution", unit, "params", "× largest", "× largest"]
-    rows = []
-    for row in report.rows:
-        rho = "" if row.rho is None else f"{float(row.rho):.3g}"
-        rows.append(
-            [
-                _alpha(row.alpha),
-                rho,
-                side(row.resolution),
-                human(row.cost.macs * factor, exact),
-                human(row.cost.params, exact),
-                decimal(ratio(row.cost.macs, largest.cost.macs), 3),
-                decimal(ratio(row.cost.params, largest.cost.params), 3),
-            ]
+class _VariantList:
+    """Every variant, one line each, laid out by hand and streamed: a rich Table takes seconds
+    to render 10,000 rows, and a million would not fit in memory. The column widths come from a
+    first pass over the variants, the lines from a second."""
+
+    def __init__(self, report: SweepReport, exact: bool) -> None:
+        self.report, self.exact = report, exact
+        unit, self.factor = _unit(report.conventions)
+        self.largest = report.largest
+        self.by_rho = any(rho is not None for rho, _ in report.sides)
+        from convcost.sweeps import PAPER_ALPHAS, PAPER_RESOLUTIONS
+
+        squares = {hw[0] for hw in report.resolutions_built if hw[0] == hw[1]}
+        self.marked = (
+            len(report.rows) > 16
+            and any(a in PAPER_ALPHAS for a in report.alphas_built)
+            and any(r in squares for r in PAPER_RESOLUTIONS)
         )
-    keep = [k for k in range(len(head)) if k != 1 or by_rho]
-    widths = {k: max(len(head[k]), len(over[k]), *(len(r[k]) for r in rows)) for k in keep}
+        self.over = ["", "", "", "", "", unit, "params"]
+        self.head = ["α", "ρ", "resolution", unit, "params", "× largest", "× largest"]
+        self.keep = [k for k in range(len(self.head)) if k != 1 or self.by_rho]
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(cells[k].rjust(widths[k]) for k in keep)
+    def rows(self) -> Iterator[tuple[bool, list[str]]]:
+        """(the paper's?, cells) of each variant; what belongs to a width or a resolution is
+        formatted once for all its variants."""
+        exact, factor = self.exact, self.factor
+        top = self.largest.cost
+        sides: dict[tuple[Fraction | None, tuple[int, int]], tuple[str, str]] = {}
+        for alpha, rows in self.report.by_alpha():
+            shown = _alpha(alpha)
+            last: tuple[int, str, str] | None = None
+            for row in rows:
+                rho, hw, macs, params = row.rho, row.resolution, row.cost.macs, row.cost.params
+                column = sides.get((rho, hw))
+                if column is None:
+                    rho_text = "" if rho is None else f"{float(rho):.3g}"
+                    column = sides[(rho, hw)] = (rho_text, side(hw))
+                if last is None or last[0] != params:
+                    last = (params, human(params, exact), f"{share(params, top.params):.3f}")
+                cells = [
+                    shown,
+                    column[0],
+                    column[1],
+                    human(macs * factor, exact),
+                    last[1],
+                    f"{share(macs, top.macs):.3f}",
+                    last[2],
+                ]
+                yield self.marked and _is_paper(alpha, hw), cells
 
-    text = Text(no_wrap=True, overflow="ignore")
-    text.append(line(over) + "\n" + line(head) + "\n", style="bold")
-    text.append("─" * (sum(widths.values()) + 2 * (len(keep) - 1)) + "\n")
-    for row, cells in zip(report.rows, rows, strict=True):
-        paper = marked and _is_paper(row.alpha, row.resolution)
-        text.append(line(cells) + "\n", style="bold" if paper else "")
-    title = f"{len(report.rows):,} variants"
-    return title, text, f"× largest: against {records.variant_name(largest)}{note}"
+    def write(self, console: Console) -> None:
+        keep = self.keep
+        widths = {k: max(len(self.head[k]), len(self.over[k])) for k in keep}
+        for _, cells in self.rows():
+            for k in keep:
+                if len(cells[k]) > widths[k]:
+                    widths[k] = len(cells[k])
+
+        def line(cells: Sequence[str]) -> str:
+            return "  ".join(cells[k].rjust(widths[k]) for k in keep)
+
+        colour = getattr(console, "_color_system", None)
+        bold = console.get_style("bold")
+        if console.no_color:
+            bold = bold.without_color
+
+        def strong(text: str) -> str:
+            if colour is None:
+                return text
+            return bold.render(text, color_system=colour, legacy_windows=console.legacy_windows)
+
+        write = console.file.write
+        write(f"{strong(line(self.over))}\n{strong(line(self.head))}\n")
+        write("─" * (sum(widths.values()) + 2 * (len(keep) - 1)) + "\n")
+        rows = self.rows()
+        while True:
+            chunk = [
+                f"{strong(line(cells)) if paper else line(cells)}\n"
+                for paper, cells in islice(rows, 4096)
+            ]
+            if not chunk:
+                break
+            write("".join(chunk))
+
+    def caption(self) -> str:
+        note = "; bold: the paper's 16 models (Tables 6, 7)" if self.marked else ""
+        return f"× largest: against {records.variant_name(self.largest)}{note}"
 
 
 def _sweep_footer(report: SweepReport) -> str:
@@ -573,21 +646,29 @@ def _sweep_footer(report: SweepReport) -> str:
 
 
 def print_SweepReport(report: SweepReport, console: Console, exact: bool = False) -> None:
-    if _grid_width(report, exact) <= console.width:
-        for grid in _grids(report, exact):
-            show(console, grid)
-    else:
-        console.print(
+    if _grid_width(report, exact) > console.width:
+        say(
+            console,
             f"(grid of {len(report.sides)} resolutions omitted: wider than {console.width} "
             "columns; see the list, --plot or --format csv)",
             style="dim",
         )
-    title, lines, caption = _list(report, exact)
-    console.print(Text(title, style="bold"))
-    console.print(lines, end="", crop=False)
-    console.print(caption)
-    console.print()
-    console.print(_sweep_footer(report), style="dim")
+    elif len(report.alphas_built) > MAX_GRID_ROWS:
+        say(
+            console,
+            f"(grid of {len(report.alphas_built):,} widths omitted: more than {MAX_GRID_ROWS} "
+            "rows; see the list, --plot or --format csv)",
+            style="dim",
+        )
+    else:
+        for grid in _grids(report, exact):
+            show(console, grid)
+    variants = _VariantList(report, exact)
+    console.print(Text(f"{len(report.rows):,} variants", style="bold"))
+    variants.write(console)
+    say(console, variants.caption())
+    say(console, "")
+    say(console, _sweep_footer(report), style="dim")
 
 
 def _budget(used: int, budget: int | None) -> str:

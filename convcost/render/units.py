@@ -41,7 +41,7 @@ def human(n: int, exact: bool = False) -> str:
     return _one_decimal(n, _PREFIXES)
 
 
-def percent(share: Fraction, digits: int = 2) -> str:
+def percent(share: Fraction | float, digits: int = 2) -> str:
     """Fraction(1, 3) → '33.33%'.
 
     >>> percent(Fraction(1, 3))
