@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from convcost.traffic import Options, analyze_network_memory
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +17,7 @@ from convcost.load import load_network
 from convcost.network import Conventions
 from convcost.render import layout, table
 from convcost.report import NetworkReport, Size, analyze_network
+from convcost.traffic import Options, analyze_network_memory
 
 
 @contextmanager
