@@ -11,7 +11,8 @@ the interpreter taken out.
   convcost needs it (files are closed by ``with``; atexit handlers still run).
 
 The command line's imports (typer, click) take a tenth of a second: a Ctrl-C during them ends
-convcost with status 130 and no traceback, as it does once a command runs.
+convcost with status 130 and no traceback, as it does once a command runs. The invocation
+scripts make most, ``convcost model NAME --json``, needs none of them (``shell.plain_json``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ import sys
 def main() -> None:
     gc.disable()
     try:
+        from convcost import shell
+
+        plain = shell.plain_json(sys.argv[1:])
+        if plain is not None:  # `convcost model NAME --json`: no command line to build
+            _exit(shell.guarded(plain))
         from convcost.cli import main as run
     except KeyboardInterrupt:
         sys.exit(130)

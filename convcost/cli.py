@@ -9,7 +9,6 @@ anything else is a bug and keeps its traceback, exit 1.
 from __future__ import annotations
 
 import contextlib
-import errno
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -18,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from convcost import __version__, safe_io
-from convcost.errors import ConvcostError, MissingExtraError, SpecError
+from convcost.errors import MissingExtraError, SpecError
+from convcost.shell import ERROR, FLAGS, emit, guarded
 
 if TYPE_CHECKING:
     from convcost.sweeps import FitReport, SweepReport
@@ -200,32 +200,6 @@ STRICT = typer.Option(
 )
 
 
-FLAGS = {
-    "input_size": "--input-size",
-    "channels": "--channels",
-    "kernel_size": "--kernel-size",
-    "filters": "--filters",
-    "stride": "--stride",
-    "padding": "--padding",
-    "alpha": "--alpha",
-    "rho": "--rho",
-    "resolution": "--resolution",
-    "classes": "--classes",
-    "min_channels": "--min-channels",
-    "preset": "--preset",
-    "as_": "--as",
-    "max_macs": "--max-macs",
-    "max_params": "--max-params",
-    "min_alpha": "--min-alpha",
-    "min_resolution": "--min-resolution",
-    "dtype": "--dtype",
-    "memory": "--memory (or --dtype, --device)",
-    "ops": "--ops",
-    "explain": "--explain",
-}
-"""The library's argument names as this command line spells them (for its messages)."""
-
-
 def _counting(
     classes: int | None,
     min_channels: int | None,
@@ -325,21 +299,6 @@ def _format(fmt: Format, json_flag: bool) -> str:
     if json_flag and fmt not in (Format.table, Format.json):
         raise SpecError(f"--json conflicts with --format {fmt.value}; give one of them")
     return "json" if json_flag else fmt.value
-
-
-def emit(report: Any, fmt: str, exact: bool = False) -> None:
-    """Render a report to stdout in the chosen format (rich is imported for tables only), every
-    digit of every integer."""
-    with safe_io.all_digits():
-        if fmt == "table":
-            from convcost.render import table
-
-            printer = getattr(table, f"print_{type(report).__name__}")
-            printer(report, table.make_console(), exact=exact)
-        else:
-            from convcost.render import write_text
-
-            write_text(report, fmt, sys.stdout)
 
 
 @app.command()
@@ -771,9 +730,6 @@ def schema(
     sys.stdout.write(dumps(spec.json_schema(kind)))
 
 
-ERROR = "convcost: error: "
-
-
 def _run(argv: list[str] | None) -> int:
     """Run one command; bad input → one line per problem on stderr, status 2."""
     from convcost._typer_fast import command as build
@@ -781,9 +737,6 @@ def _run(argv: list[str] | None) -> int:
     command = build(app, sys.argv[1:] if argv is None else argv)
     try:
         result = command.main(args=argv, prog_name="convcost", standalone_mode=False)
-    except ConvcostError as exc:
-        safe_io.to_stderr(safe_io.problem_lines(ERROR, exc.problems))
-        return 2
     except typer.TyperException as exc:  # click's usage errors (typer vendors click)
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `convcost`: the help is the answer
             return 0
@@ -796,19 +749,6 @@ def _run(argv: list[str] | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point. Bad input → one line per problem on stderr, exit 2. A write to
-    stdout that fails, from any command, format or --help: a reader that went away (``| head``)
-    ends quietly with 141 (128 + SIGPIPE, as other Unix tools); anything else (a full disk, a
-    closed stdout) is one line, as coreutils print it, and exit 74. Ctrl-C: 130."""
-    with safe_io.guarded_stdout() as stdout:
-        try:
-            code = _run(argv)
-            stdout.flush()
-        except safe_io.OutputError as exc:
-            stdout.silence()
-            if exc.errno != errno.EPIPE:
-                safe_io.to_stderr([f"{ERROR}write error: {exc}\n"])
-            code = safe_io.EXIT_PIPE if exc.errno == errno.EPIPE else safe_io.EXIT_OUTPUT
-        except KeyboardInterrupt:
-            code = 130
-    sys.exit(code)
+    """Console-script entry point: ``shell.guarded`` (one line per problem, exit 2; 141 for a
+    reader that went away; 74 for a failed write; 130 for Ctrl-C) around typer's command."""
+    sys.exit(guarded(lambda: _run(argv)))

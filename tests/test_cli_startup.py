@@ -15,7 +15,7 @@ import typer
 
 from convcost import _typer_fast
 from convcost.cli import app
-from tests.conftest import Run
+from tests.conftest import ROOT, Run
 
 
 def built(args: list[str]) -> set[str]:
@@ -157,7 +157,7 @@ def test_the_console_script_runs_without_the_collector() -> None:
         "    cli.main(['model', 'mobilenet', '--json'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "sys.argv = ['convcost', 'model', 'mobilenet', '--json']\n"
+        "sys.argv = ['convcost', 'model', 'mobilenet', '--json', '--alpha', '1']  # through typer\n"
         "import atexit\n"
         "atexit.register(lambda: sys.stderr.write(repr(seen)))\n"
         "from convcost.__main__ import main\n"
@@ -166,3 +166,57 @@ def test_the_console_script_runs_without_the_collector() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.returncode == 0
     assert out.stderr == "[True, False]"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["model", "mobilenet", "--json"],
+        ["model", "densenet121", "--format", "json"],
+        ["model", "specs/resnet18.yaml", "-f", "json"],
+        ["model", "resnet152", "--json"],  # an error: the same line, the same status
+        ["model", "specs/seed_6x6x3.yaml", "--json"],  # a layer spec given to model
+    ],
+)
+def test_the_plain_json_call_is_answered_as_typer_answers_it(argv: list[str]) -> None:
+    """`convcost model NAME --json` skips building the command line (shell.plain_json): the same
+    bytes on stdout and stderr, and the same exit status, as the command through typer."""
+    from convcost import shell
+
+    assert shell.plain_json(argv) is not None
+    fast = subprocess.run(
+        [sys.executable, "-m", "convcost", *argv], capture_output=True, text=True, cwd=ROOT
+    )
+    probe = f"import sys; from convcost.cli import main; main({argv!r})"
+    typer = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (
+        typer.returncode,
+        typer.stdout,
+        typer.stderr,
+    )
+    assert (
+        "typer"
+        not in subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "convcost", *argv],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["model", "mobilenet", "--json", "--alpha", "0.5"],
+        ["model", "-", "--json"],
+        ["model", "--json", "mobilenet"],
+        ["model", "mobilenet"],
+        ["sweep", "mobilenet", "--json"],
+        ["model", "--help", "--json"],
+    ],
+)
+def test_every_other_call_goes_through_typer(argv: list[str]) -> None:
+    from convcost import shell
+
+    assert shell.plain_json(argv) is None
