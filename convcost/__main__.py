@@ -12,7 +12,7 @@ the interpreter taken out.
 
 The command line's imports (typer, click) take a tenth of a second: a Ctrl-C during them ends
 convcost with status 130 and no traceback, as it does once a command runs. The invocation
-scripts make most, ``convcost model NAME --json``, needs none of them (``shell.plain_json``).
+scripts make most, ``convcost model NAME [--json]``, needs none of them (``shell.plain``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def main() -> None:
     try:
         from convcost import shell
 
-        plain = shell.plain_json(sys.argv[1:])
-        if plain is not None:  # `convcost model NAME --json`: no command line to build
+        plain = shell.plain(sys.argv[1:])
+        if plain is not None:  # `convcost model NAME [--json]`: no command line to build
             _exit(shell.guarded(plain))
         from convcost.cli import main as run
     except KeyboardInterrupt:

@@ -6,11 +6,11 @@ status 2; a write to stdout that fails, from any command or format: a reader tha
 (``| head``) ends quietly with 141 (128 + SIGPIPE, as other Unix tools), anything else (a full
 disk, a closed stdout) is one line as coreutils print it, status 74; Ctrl-C, 130.
 
-``plain_json(argv)``: scripts call ``convcost model NAME --json`` more than anything else. Typer
-takes most of such a run's time (its import alone is about as long as the rest), so that exact
-invocation — a network and the JSON flag, nothing else — is answered here by the same library
-call and the same writer the ``model`` command uses; every other invocation goes to typer. A test
-holds the two paths to the same bytes and the same errors.
+``plain(argv)``: ``convcost model NAME`` and ``convcost model NAME --json`` are what people and
+scripts type most. Typer takes most of such a run's time (its import alone is about as long as the
+rest), so those exact invocations — a network, and the JSON flag or nothing — are answered here by
+the same library call and the same writer the ``model`` command uses; every other invocation goes
+to typer. A test holds the two paths to the same bytes and the same errors.
 """
 
 from __future__ import annotations
@@ -86,20 +86,30 @@ def guarded(body: Callable[[], int]) -> int:
     return code
 
 
-_JSON = (["--json"], ["--format", "json"], ["-f", "json"], ["--format=json"], ["-fjson"])
+_FORMATS = {
+    (): "table",
+    ("--json",): "json",
+    ("--format", "json"): "json",
+    ("-f", "json"): "json",
+    ("--format=json",): "json",
+    ("-fjson",): "json",
+}
 
 
-def plain_json(argv: list[str]) -> Callable[[], int] | None:
-    """The command of ``model NAME --json`` (or ``--format json``), nothing else; None for every
-    other invocation, which typer parses."""
-    if len(argv) < 3 or argv[0] != "model" or argv[1].startswith("-") or argv[2:] not in _JSON:
+def plain(argv: list[str]) -> Callable[[], int] | None:
+    """The command of ``model NAME`` or ``model NAME --json`` (``--format json``), nothing
+    else; None for every other invocation, which typer parses."""
+    if len(argv) < 2 or argv[0] != "model" or argv[1].startswith("-"):
+        return None
+    fmt = _FORMATS.get(tuple(argv[2:]))
+    if fmt is None:
         return None
     name = argv[1]
 
     def body() -> int:
         from convcost import api
 
-        emit(api.model(name, labels=FLAGS), "json")
+        emit(api.model(name, labels=FLAGS), fmt)
         return 0
 
     return body

@@ -176,14 +176,16 @@ def test_the_console_script_runs_without_the_collector() -> None:
         ["model", "specs/resnet18.yaml", "-f", "json"],
         ["model", "resnet152", "--json"],  # an error: the same line, the same status
         ["model", "specs/seed_6x6x3.yaml", "--json"],  # a layer spec given to model
+        ["model", "mobilenet_v2"],  # the table
+        ["model", "shufflenet_v2_x1_0"],
     ],
 )
-def test_the_plain_json_call_is_answered_as_typer_answers_it(argv: list[str]) -> None:
-    """`convcost model NAME --json` skips building the command line (shell.plain_json): the same
+def test_the_plain_call_is_answered_as_typer_answers_it(argv: list[str]) -> None:
+    """`convcost model NAME --json` skips building the command line (shell.plain): the same
     bytes on stdout and stderr, and the same exit status, as the command through typer."""
     from convcost import shell
 
-    assert shell.plain_json(argv) is not None
+    assert shell.plain(argv) is not None
     fast = subprocess.run(
         [sys.executable, "-m", "convcost", *argv], capture_output=True, text=True, cwd=ROOT
     )
@@ -211,7 +213,7 @@ def test_the_plain_json_call_is_answered_as_typer_answers_it(argv: list[str]) ->
         ["model", "mobilenet", "--json", "--alpha", "0.5"],
         ["model", "-", "--json"],
         ["model", "--json", "mobilenet"],
-        ["model", "mobilenet"],
+        ["model", "mobilenet", "--exact"],
         ["sweep", "mobilenet", "--json"],
         ["model", "--help", "--json"],
     ],
@@ -219,4 +221,4 @@ def test_the_plain_json_call_is_answered_as_typer_answers_it(argv: list[str]) ->
 def test_every_other_call_goes_through_typer(argv: list[str]) -> None:
     from convcost import shell
 
-    assert shell.plain_json(argv) is None
+    assert shell.plain(argv) is None
