@@ -25,20 +25,20 @@ def text(report: Any, fmt: str = "table", exact: bool = False, width: int = 100)
         return render_text(report, fmt)
     import io
 
-    from convcost.render import table
+    from convcost.render import printer
+    from convcost.render.console import make_console
 
     out = io.StringIO()
-    console = table.make_console(file=out, width=width, color=False)
-    table.printer(report)(report, console, exact=exact)
+    printer(report)(report, make_console(file=out, width=width, color=False), exact=exact)
     return out.getvalue()
 
 
 def rich_console(report: Any, console: Any, options: Any) -> Any:
     """rich's protocol (``rich.print(report)``, a notebook with rich): the table, in colour when
     the console has colour, at the console's width."""
-    from convcost.render import table
+    from convcost.render.console import renderables
 
-    yield from table.renderables(report, console, options.max_width)
+    yield from renderables(report, console, options.max_width)
 
 
 def repr_pretty(report: Any, printer: Any, cycle: bool) -> None:

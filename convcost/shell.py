@@ -56,10 +56,10 @@ def emit(report: Any, fmt: str, exact: bool = False) -> None:
     digit of every integer."""
     with safe_io.all_digits():
         if fmt == "table":
-            from convcost.render import table
+            from convcost.render import printer
+            from convcost.render.console import make_console
 
-            printer = getattr(table, f"print_{type(report).__name__}")
-            printer(report, table.make_console(), exact=exact)
+            printer(report)(report, make_console(), exact=exact)
         else:
             from convcost.render import write_text
 

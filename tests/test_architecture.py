@@ -44,6 +44,7 @@ def test_cost_imports_nothing_of_ours() -> None:
         (
             "rich",
             {
+                "render/console.py",
                 "render/table.py",
                 "render/memory_table.py",
                 "render/ops_table.py",
@@ -169,3 +170,31 @@ def test_bare_command_shows_help(run: Run) -> None:
     assert (
         "Usage: convcost" in result.stdout and "layer" in result.stdout and "model" in result.stdout
     )
+
+
+def test_the_renderers_import_no_cycle() -> None:
+    """Within render/, modules import downwards only (console ← table ← memory_table, ops_table;
+    records ← json, csv, markdown): a report type's printer is found through render.PRINTERS,
+    never by a module importing the module that imports it."""
+    render = PACKAGE / "render"
+    graph: dict[str, set[str]] = {}
+    for path in render.glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "convcost.render":
+                deps |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "convcost.render."
+            ):
+                deps.add(node.module.rsplit(".", 1)[1])  # type: ignore[union-attr]
+        graph[path.stem] = {d for d in deps if (render / f"{d}.py").exists()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph.get(start, ()):
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    cycles = sorted(m for m in graph if reaches(m, m, set()))
+    assert cycles == []
+    assert "memory_table" not in graph["table"] and "ops_table" not in graph["table"]

@@ -332,8 +332,15 @@ def test_fit_csv_prints_its_header_when_nothing_fits(run: Run) -> None:
     assert run("fit", "mobilenet", "--max-macs", "1", "--json").stdout == "[]\n"
 
 
-def test_ctrl_c_during_start_up_is_a_quiet_130() -> None:
-    """A KeyboardInterrupt while the command line's modules load (here: at `import typer`)."""
+@pytest.mark.parametrize(
+    ("module", "argv"),
+    [
+        ("typer", ["model", "mobilenet", "--exact"]),  # the command line's modules
+        ("convcost.report", ["model", "mobilenet"]),  # the plain call's, without typer
+    ],
+)
+def test_ctrl_c_during_start_up_is_a_quiet_130(module: str, argv: list[str]) -> None:
+    """A KeyboardInterrupt while the modules load (here: at an import)."""
     import subprocess
     import sys
 
@@ -341,11 +348,11 @@ def test_ctrl_c_during_start_up_is_a_quiet_130() -> None:
         "import builtins, sys\n"
         "real = builtins.__import__\n"
         "def hook(name, *args, **kwargs):\n"
-        "    if name == 'typer':\n"
+        f"    if name == {module!r}:\n"
         "        raise KeyboardInterrupt\n"
         "    return real(name, *args, **kwargs)\n"
         "builtins.__import__ = hook\n"
-        "sys.argv = ['convcost', 'model', 'mobilenet']\n"
+        f"sys.argv = ['convcost', *{argv!r}]\n"
         "from convcost.__main__ import main\n"
         "main()\n"
     )

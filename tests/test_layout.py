@@ -15,7 +15,8 @@ from rich.text import Text
 
 from convcost.load import load_network
 from convcost.network import Conventions
-from convcost.render import layout, table
+from convcost.render import console as shared
+from convcost.render import layout, printer, table
 from convcost.report import NetworkReport, Size, analyze_network
 from convcost.traffic import Options, analyze_network_memory
 
@@ -38,7 +39,7 @@ def rich_only() -> Iterator[None]:
 
 def printed(draw: Callable[[Console], None], width: int, colour: str | None) -> str:
     out = io.StringIO()
-    console = table._Console(
+    console = shared._Console(
         file=out,
         width=width,
         highlight=False,
@@ -84,7 +85,7 @@ def test_network_tables_as_rich_prints_them(
 @pytest.mark.parametrize("width", [60, 120])
 def test_memory_tables_as_rich_prints_them(width: int) -> None:
     r = analyze_network_memory(report("mobilenet"), Options("float32"))
-    mine, theirs = both(lambda c: table.print_NetworkMemoryReport(r, c), width, "standard")
+    mine, theirs = both(lambda c: printer(r)(r, c), width, "standard")
     assert mine == theirs
 
 
@@ -97,7 +98,7 @@ def test_the_hand_layout_is_the_one_used() -> None:
 
 
 def names_table(names: list[str]) -> Table:
-    t = table._new_table("names")
+    t = shared.new_table("names")
     t.add_column("#", justify="right", style="dim")
     t.add_column("layer")
     t.add_column("share", justify="right")
@@ -118,7 +119,7 @@ def names_table(names: list[str]) -> Table:
 )
 @pytest.mark.parametrize("colour", [None, "standard"])
 def test_user_text_cells(names: list[str], colour: str | None) -> None:
-    mine, theirs = both(lambda c: table.show(c, names_table(names)), 40, colour)
+    mine, theirs = both(lambda c: shared.show(c, names_table(names)), 40, colour)
     assert mine == theirs
 
 

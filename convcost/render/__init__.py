@@ -1,16 +1,42 @@
 """Renderers: each takes a numeric report and returns text (or prints rich renderables).
 
 A format module has ``render(report)`` for every report, or ``render_<ReportClass>`` where one
-report needs its own layout. Only this package turns numbers into human units; only
-``render.table`` and ``render.memory_table`` import rich.
+report needs its own layout. Only this package turns numbers into human units, and only its table
+modules (console, table, memory_table, ops_table, layout) import rich.
+
+Tables: ``printer(report)`` is the ``print_<ReportClass>(report, console, exact)`` of the module
+``PRINTERS`` names; each table module imports ``render.console`` (what every table shares) and,
+where it extends the network table, ``render.table`` — never the other way round.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any, TextIO
 
 FORMATS = ("table", "json", "csv", "markdown")
+
+PRINTERS: dict[str, str] = {
+    "LayerReport": "table",
+    "NetworkReport": "table",
+    "SweepReport": "table",
+    "FitReport": "table",
+    "LayerMemoryReport": "memory_table",
+    "NetworkMemoryReport": "memory_table",
+    "MeasureReport": "memory_table",
+    "OpsReport": "ops_table",
+    "Explanation": "explain",
+}
+"""Report class → the module of this package that prints it as a table (loaded when asked for)."""
+
+
+def printer(report: Any) -> Callable[..., None]:
+    """The function that prints this kind of report as a table: ``print_<ReportClass>``."""
+    kind = type(report).__name__
+    module = importlib.import_module(f"convcost.render.{PRINTERS[kind]}")
+    found: Callable[..., None] = getattr(module, f"print_{kind}")
+    return found
 
 
 def render_text(report: Any, fmt: str, **options: Any) -> str:

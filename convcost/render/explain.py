@@ -4,6 +4,7 @@ the rule behind each term and the parameters split into what they count."""
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from convcost.ops import Explanation, OpsReport
 from convcost.render.ops_records import terms
@@ -88,3 +89,9 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 def render(report: Explanation) -> str:
     return "\n".join(lines(report)) + "\n"
+
+
+def print_Explanation(report: Explanation, console: Any, exact: bool = False) -> None:
+    """Plain text, every digit: the tool's figure as a sum (``--exact`` changes nothing)."""
+    for line in lines(report):
+        console.out(line, highlight=False)

@@ -11,19 +11,14 @@ from rich.text import Text
 
 from convcost.network import Conventions
 from convcost.render import records
+from convcost.render.console import BAR_WIDTH, bar, convention_line, new_table, optional, show
 from convcost.render.table import (
-    _TYPE_NAMES,
-    BAR_WIDTH,
-    _kind,
-    _layer_table,
-    _layer_title,
-    _new_table,
-    _optional,
-    _side_by_side,
-    _summary,
-    bar,
-    convention_line,
-    show,
+    TYPE_NAMES,
+    layer_table,
+    layer_title,
+    side_by_side,
+    summary,
+    type_column,
 )
 from convcost.render.units import decimal, duration, human, human_bytes, percent, times
 from convcost.report import LayerComparison, ratio
@@ -87,7 +82,7 @@ def _layer_memory_table(
         times_ = memory.rooflines
         caption += f"\n{' ' * 23}{decimal(times_['separable'].seconds / times_['standard'].seconds)} (est. time)"
     title = f"memory traffic, {options.dtype}" + (" and roofline estimate" if timed else "")
-    table = _new_table(title, caption)
+    table = new_table(title, caption)
     table.add_column("variant")
     for column in ("in+out", "weights", "traffic", "MAC/B"):
         table.add_column(column, justify="right")
@@ -116,10 +111,10 @@ def print_LayerMemoryReport(
 ) -> None:
     base = report.base
     for layer, memory in zip(base.layers, report.layers, strict=True):
-        show(console, _layer_table(layer, exact))
+        show(console, layer_table(layer, exact))
         show(console, _layer_memory_table(layer, memory, report.options, exact))
     if len(base.layers) > 1:
-        table = _new_table(f"total of {len(base.layers)} layers")
+        table = new_table(f"total of {len(base.layers)} layers")
         for column in ("variant", "mult-adds", "traffic", "est. time"):
             table.add_column(column, justify="left" if column == "variant" else "right")
         for variant in ("standard", "separable"):
@@ -148,7 +143,7 @@ def _layers_table(report: NetworkMemoryReport, console: Console, exact: bool) ->
         f"{base.model} · α {float(base.variant.alpha):g} · {times(base.resolution)} input · "
         f"{report.options.dtype}" + (" · roofline estimate" if timed else "")
     )
-    table = _new_table(title)
+    table = new_table(title)
     wide = console.width >= 120
     if wide:
         table.add_column("#", justify="right", style="dim")
@@ -180,7 +175,7 @@ def _layers_table(report: NetworkMemoryReport, console: Console, exact: bool) ->
         cells: list[str | Text] = []
         if wide:
             cells.append(str(row.index))
-        cells += [row.name, _kind(row)]
+        cells += [row.name, type_column(row)]
         if wide:
             cells += [records.filter_shape(row), times(row.output)]
         cells.append(human(row.cost.macs, exact))
@@ -199,11 +194,11 @@ def ratio_f(part: Fraction, whole: Fraction) -> Fraction:
     return part / whole if whole else Fraction(0)
 
 
-def _memory_summary(report: NetworkMemoryReport, exact: bool) -> Table:
+def _memorysummary(report: NetworkMemoryReport, exact: bool) -> Table:
     base = report.base
     total, baseline = report.total, report.baseline_traffic
     estimate, base_time = report.total_roofline, report.baseline_roofline
-    table = _new_table(f"memory summary ({report.options.dtype})")
+    table = new_table(f"memory summary ({report.options.dtype})")
     table.add_column("")
     table.add_column("value", justify="right")
     table.add_column("note")
@@ -252,7 +247,7 @@ def _by_type(report: NetworkMemoryReport) -> Table:
     base = report.base
     macs = base.by_type()
     total, estimate = report.total, report.total_roofline
-    table = _new_table("by layer type: share of mult-adds, of bytes moved and of time")
+    table = new_table("by layer type: share of mult-adds, of bytes moved and of time")
     table.add_column("type")
     table.add_column("mult-adds", justify="right")
     table.add_column("bytes", justify="right")
@@ -261,7 +256,7 @@ def _by_type(report: NetworkMemoryReport) -> Table:
         table.add_column("est. time", justify="right")
     for kind, (t, r) in report.by_type().items():
         cells = [
-            _TYPE_NAMES.get(kind, kind),
+            TYPE_NAMES.get(kind, kind),
             percent(ratio(macs[kind].macs, base.total.macs), 1),
             percent(ratio(t.total_bytes, total.total_bytes), 1),
             _intensity(t),
@@ -277,12 +272,12 @@ def print_NetworkMemoryReport(
 ) -> None:
     base = report.base
     layers = _layers_table(report, console, exact)
-    show(console, layers, _optional(layers, "", "filter", "output", "#"))
-    show(console, _summary(base, exact))
-    show(console, _memory_summary(report, exact))
+    show(console, layers, optional(layers, "", "filter", "output", "#"))
+    show(console, summary(base, exact))
+    show(console, _memorysummary(report, exact))
     show(console, _by_type(report))
     if base.converted is not None:
-        show(console, _side_by_side(base, exact))
+        show(console, side_by_side(base, exact))
     residual = any(row.kind == "add" for row in base.rows)
     _footer(console, base.conventions, report.options, residual)
 
@@ -295,7 +290,7 @@ def _measure_table(
 ) -> Table:
     timed = bool(memory.rooflines)
     std = seconds["standard"]
-    table = _new_table(_layer_title(layer))
+    table = new_table(layer_title(layer))
     table.add_column("variant")
     table.add_column("mult-adds", justify="right")
     table.add_column("× std", justify="right")

@@ -8,7 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from convcost.ops import OP_NAMES, OpsReport
-from convcost.render.table import _new_table, print_NetworkReport, show
+from convcost.render.console import new_table, show
+from convcost.render.table import print_NetworkReport
 from convcost.render.units import human
 
 SHORT = {
@@ -34,7 +35,7 @@ SHORT = {
 
 def _layers(report: OpsReport, exact: bool) -> Table:
     kinds = report.kinds()
-    table = _new_table(f"other ops per layer ({report.counting.name}; not in mult-adds)")
+    table = new_table(f"other ops per layer ({report.counting.name}; not in mult-adds)")
     table.add_column("#", justify="right", style="dim")
     table.add_column("layer", no_wrap=True, overflow="ellipsis", max_width=18)
     for kind in kinds:
@@ -50,7 +51,7 @@ def _layers(report: OpsReport, exact: bool) -> Table:
 
 def _kinds(report: OpsReport, exact: bool) -> Table:
     counting = report.counting
-    table = _new_table(f"other ops by kind: {counting.title}")
+    table = new_table(f"other ops by kind: {counting.title}")
     table.add_column("kind", no_wrap=True)
     table.add_column("elements", justify="right", no_wrap=True)
     table.add_column("ops", justify="right", no_wrap=True)

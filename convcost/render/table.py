@@ -9,183 +9,39 @@ console drops its optional columns first, then folds cells onto a second line.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from itertools import islice
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Console
-from rich.table import Column, Table
+from rich.table import Table
 from rich.text import Text
 
 from convcost.cost import Cost
-from convcost.network import BATCH_NORM, Conventions, LayerRow
-from convcost.render import layout, records
+from convcost.network import Conventions, LayerRow
+from convcost.render import records
+from convcost.render.console import (
+    BAR_WIDTH,
+    SHORT_UNIT,
+    bar,
+    convention_line,
+    new_table,
+    optional,
+    show,
+    unit_of,
+)
 from convcost.render.layout import say
 from convcost.render.units import decimal, human, percent, side, times
 from convcost.report import LayerComparison, LayerReport, NetworkReport, ratio, share
-from convcost.safe_io import printable
 
 if TYPE_CHECKING:  # report types of optional engines, imported only when asked for
-    from convcost.ops import Explanation, OpsReport
     from convcost.sweeps import FitReport, SweepReport
-    from convcost.timing import MeasureReport
-    from convcost.traffic import LayerMemoryReport, NetworkMemoryReport
-
-BAR_WIDTH = 6
-_SHORT_UNIT = {"mult-adds": "MACs", "FLOPs": "FLOPs"}
-PIPE_WIDTH = 1000
-"""The width of output that is not a terminal (a file, a pipe) and has no COLUMNS: wide enough
-that every table fits at its natural width."""
-
-
-class _Console(Console):
-    def render_str(self, text: str, **options: Any) -> Text:
-        """Every string printed is data: no markup (a layer named '[/]' is '[/]'), no emoji codes,
-        control characters escaped (a newline stays a line break)."""
-        options.update(markup=False, emoji=False)
-        return super().render_str(printable(text, keep="\n"), **options)
-
-
-def make_console(
-    file: IO[str] | None = None, width: int | None = None, color: bool = True
-) -> Console:
-    """The terminal's console: rich decides width and colour (NO_COLOR, not a terminal); output
-    that is not a terminal is as wide as its tables, unless COLUMNS says otherwise. With a
-    ``file`` (the library's ``report.text()``), that width and no colour unless asked."""
-    if file is not None:
-        return _Console(
-            file=file,
-            width=width,
-            highlight=False,
-            soft_wrap=False,
-            markup=False,
-            emoji=False,
-            color_system="truecolor" if color else None,
-            force_terminal=color,
-        )
-    console = _Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console.width = PIPE_WIDTH
-    return console
-
-
-Printer = Callable[..., None]
-
-
-def printer(report: Any) -> Printer:
-    """The function that prints this kind of report (``print_<ReportClass>``)."""
-    found: Printer = globals()[f"print_{type(report).__name__}"]
-    return found
-
-
-def renderables(report: Any, console: Console, width: int) -> Iterator[Text]:
-    """The report's tables as rich renderables for another console (``rich.print(report)``, a
-    notebook with rich): printed at that width, in colour if it has colour."""
-    import io
-
-    out = io.StringIO()
-    color = console.color_system is not None
-    printer(report)(report, make_console(file=out, width=width, color=color), exact=False)
-    yield Text.from_ansi(out.getvalue().removesuffix("\n"))  # the console ends the line
-
-
-def convention_line(conv: Conventions, residual: bool = False) -> str:
-    unit = "FLOPs = 2×MACs; " if conv.flops else ""
-    bias = "with bias" if conv.bias else "no bias"
-    bn = BATCH_NORM.get(conv.bn_params, f"BatchNorm {conv.bn_params}/channel")
-    preset = f"{conv.preset} convention: " if conv.preset else ""
-    free = "pooling, activations, residual adds" if residual else "pooling and activations"
-    return (
-        f"{preset}{unit}mult-adds = multiply-accumulates (MACs)\n"
-        f"parameters: weights, {bias}, {bn}; {free} free"
-    )
-
-
-def _new_table(title: str | None = None, caption: str | None = None) -> Table:
-    """A plain table; title and caption are printed as lines of their own by ``show`` so that
-    they wrap to the terminal, not to the table."""
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-        header_style="bold",
-        collapse_padding=True,
-    )
-    table.title, table.caption = title, caption
-    return table
-
-
-def natural_width(console: Console, table: Table) -> int:
-    """The width a table takes when nothing limits it."""
-    width = layout.natural_width(table)
-    if width is not None:
-        return width
-    return console.measure(table, options=console.options.update_width(10**6)).maximum
-
-
-def fit(console: Console, table: Table, optional: Sequence[Column] = ()) -> None:
-    """Make a table fit the console without cutting a number, shape or index: drop the
-    ``optional`` columns, least important first, while it is too wide; then let the text columns
-    (left-aligned: names, types) fold onto more lines, and only if that is not enough the numbers
-    too. Nothing ends in '…'."""
-    for column in optional:
-        if natural_width(console, table) <= console.width:
-            return
-        table.columns.remove(column)
-        for index, kept in enumerate(table.columns):
-            kept._index = index  # rich pads a column by its position (first, last, inner)
-    width = natural_width(console, table)
-    if width <= console.width:
-        return
-    text = [c for c in table.columns if c.justify in ("left", "default")]
-    folded = sum(max(_column_width(console, table, c) - _FOLDED, 0) for c in text)
-    only_text = width - folded <= console.width
-    for column in table.columns:
-        if only_text and column not in text:
-            column.no_wrap = True  # rich shrinks the wrappable columns only: keep numbers whole
-        else:
-            column.no_wrap, column.overflow = False, "fold"
-
-
-_FOLDED = 4
-"""Columns a folded text column keeps, at least."""
-
-
-def _column_width(console: Console, table: Table, column: Column) -> int:
-    width = layout.column_width(table, column)
-    if width is not None:
-        return width
-    cells = [column.header, *column.cells]
-    return max(
-        console.measure(cell, options=console.options.update_width(10**6)).maximum for cell in cells
-    )
-
-
-def show(console: Console, table: Table, optional: Sequence[Column] = ()) -> None:
-    """Print a table that fits (``fit``), its title above and its caption below; laid out by
-    hand where rich's layout is plain (``render.layout``), by rich otherwise."""
-    fit(console, table, optional)
-    title, caption = table.title, table.caption
-    table.title = table.caption = None
-    if title:
-        say(console, str(title), style="bold")
-    text = layout.lines(console, table)
-    if text is None:
-        console.print(table)
-    else:
-        console.file.write(text)
-    if caption:
-        say(console, str(caption))
-    say(console, "")
-
 
 # --- convcost layer ---------------------------------------------------------------------------
 
 
-def _layer_title(layer: LayerComparison) -> str:
+def layer_title(layer: LayerComparison) -> str:
     m = layer.input[2]
     padding = layer.padding
     pad = f"padding {side(padding) if isinstance(padding, tuple) else padding}"
@@ -196,7 +52,7 @@ def _layer_title(layer: LayerComparison) -> str:
     )
 
 
-def _layer_table(layer: LayerComparison, exact: bool) -> Table:
+def layer_table(layer: LayerComparison, exact: bool) -> Table:
     n, kh, kw = layer.output[2], layer.kernel[0], layer.kernel[1]
     k = f"{kh}²" if kh == kw else f"({kh}·{kw})"
     caption = (
@@ -204,7 +60,7 @@ def _layer_table(layer: LayerComparison, exact: bool) -> Table:
         f"{decimal(layer.ratio_params)} (params)\n"
         f"1/N + 1/D_K² = 1/{n} + 1/{k} = {decimal(layer.formula)}"
     )
-    table = _new_table(_layer_title(layer), caption)
+    table = new_table(layer_title(layer), caption)
     table.add_column("variant")
     table.add_column("output", justify="right")
     table.add_column("mult-adds", justify="right")
@@ -227,9 +83,9 @@ def _layer_table(layer: LayerComparison, exact: bool) -> Table:
 
 def print_LayerReport(report: LayerReport, console: Console, exact: bool = False) -> None:
     for layer in report.layers:
-        show(console, _layer_table(layer, exact))
+        show(console, layer_table(layer, exact))
     if len(report.layers) > 1:
-        table = _new_table(f"total of {len(report.layers)} layers")
+        table = new_table(f"total of {len(report.layers)} layers")
         for column in ("variant", "mult-adds", "params", "× standard"):
             table.add_column(column, justify="left" if column == "variant" else "right")
         std, sep = report.standard, report.separable
@@ -249,24 +105,14 @@ def print_LayerReport(report: LayerReport, console: Console, exact: bool = False
 # --- convcost model ---------------------------------------------------------------------------
 
 
-def bar(part: int | Fraction, largest: int | Fraction, width: int = BAR_WIDTH) -> Text:
-    """'████': a part drawn as a bar, scaled to the largest."""
-    scaled = float(part / largest) if largest else 0.0  # int / int is float(Fraction(...))
-    return Text("█" * round(scaled * width), style="cyan")
-
-
-def _kind(row: LayerRow) -> str:
+def type_column(row: LayerRow) -> str:
     """The paper's "Type / Stride" column: conv/s2, dw/s1, pw, fc."""
     stride = f"/s{side(row.stride)}" if row.kind in ("conv", "dw", "pool") else ""
     return f"{row.kind}{stride}"
 
 
-def _unit(conv: Conventions) -> tuple[str, int]:
-    return ("FLOPs", 2) if conv.flops else ("mult-adds", 1)
-
-
 def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table:
-    unit, factor = _unit(report.conventions)
+    unit, factor = unit_of(report.conventions)
     total = report.total
     variant = report.variant
     title = (
@@ -275,7 +121,7 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     )
     if variant.min_channels is not None:
         title += f" · at least {variant.min_channels} channels"
-    table = _new_table(title)
+    table = new_table(title)
     wide = console.width >= 110  # an 80-column terminal drops the input column (= previous output)
     froms = records.sources(report.rows)
     # a chain needs no "from" column, nor do a bottleneck's residual adds ("+ input" says it)
@@ -292,7 +138,7 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     if wide:
         table.add_column("input", justify="right", no_wrap=True)
     table.add_column("output", justify="right", no_wrap=True)
-    table.add_column(unit if wide else _SHORT_UNIT[unit], justify="right", no_wrap=True)
+    table.add_column(unit if wide else SHORT_UNIT[unit], justify="right", no_wrap=True)
     table.add_column("params", justify="right", no_wrap=True)
     table.add_column("share", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
@@ -301,9 +147,9 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
         shape = records.filter_shape(row)
         cells = [str(row.index), *([source] if graph else [])]
         if wide:
-            cells += [row.name, _kind(row), shape, times(row.input)]
+            cells += [row.name, type_column(row), shape, times(row.input)]
         else:
-            cells += [row.name, _kind(row), shape.removesuffix(" dw")]
+            cells += [row.name, type_column(row), shape.removesuffix(" dw")]
         cells += [
             times(row.output),
             human(row.cost.macs * factor, exact),
@@ -318,16 +164,10 @@ def _layers_table(report: NetworkReport, console: Console, exact: bool) -> Table
     return table
 
 
-def _optional(table: Table, *headers: str) -> list[Column]:
-    """The columns of a table with these headers, in this order: what ``fit`` may drop."""
-    by_header = {str(column.header): column for column in table.columns}
-    return [by_header[h] for h in headers if h in by_header]
-
-
-def _summary(report: NetworkReport, exact: bool) -> Table:
-    unit, factor = _unit(report.conventions)
+def summary(report: NetworkReport, exact: bool) -> Table:
+    unit, factor = unit_of(report.conventions)
     total, base = report.total, report.baseline
-    table = _new_table("summary")
+    table = new_table("summary")
     table.add_column("")
     table.add_column(unit, justify="right")
     table.add_column("params", justify="right")
@@ -346,7 +186,7 @@ def _summary(report: NetworkReport, exact: bool) -> Table:
     return table
 
 
-_TYPE_NAMES = {
+TYPE_NAMES = {
     "conv": "conv (standard)",
     "dw": "depthwise",
     "pw": "pointwise 1×1",
@@ -357,14 +197,14 @@ _TYPE_NAMES = {
 
 
 def _by_type(report: NetworkReport, exact: bool) -> Table:
-    unit, factor = _unit(report.conventions)
+    unit, factor = unit_of(report.conventions)
     total = report.total
-    table = _new_table("by layer type (paper Table 2)")
+    table = new_table("by layer type (paper Table 2)")
     for column in ("type", unit, "%", "params", "% "):
         table.add_column(column, justify="left" if column == "type" else "right")
     for kind, c in report.by_type().items():
         table.add_row(
-            _TYPE_NAMES.get(kind, kind),
+            TYPE_NAMES.get(kind, kind),
             human(c.macs * factor, exact),
             percent(ratio(c.macs, total.macs)),
             human(c.params, exact),
@@ -380,10 +220,10 @@ def _blocks(rows: Sequence[LayerRow]) -> dict[str, Cost]:
     return blocks
 
 
-def _side_by_side(report: NetworkReport, exact: bool) -> Table:
-    unit, factor = _unit(report.conventions)
+def side_by_side(report: NetworkReport, exact: bool) -> Table:
+    unit, factor = unit_of(report.conventions)
     mine, other = _blocks(report.rows), _blocks(report.converted_rows)
-    table = _new_table(f"as {report.converted}: block by block")
+    table = new_table(f"as {report.converted}: block by block")
     for column in (
         "block",
         unit,
@@ -418,57 +258,15 @@ def _side_by_side(report: NetworkReport, exact: bool) -> Table:
 
 def print_NetworkReport(report: NetworkReport, console: Console, exact: bool = False) -> None:
     layers = _layers_table(report, console, exact)
-    show(console, layers, _optional(layers, "input", "", "filter", "from"))
-    show(console, _summary(report, exact))
+    show(console, layers, optional(layers, "input", "", "filter", "from"))
+    show(console, summary(report, exact))
     show(console, _by_type(report, exact))
     if report.converted is not None:
-        show(console, _side_by_side(report, exact))
+        show(console, side_by_side(report, exact))
     for line in records.not_counted_lines(report, exact):
         say(console, Text(line))
     residual = any(row.kind == "add" for row in report.rows)
     say(console, convention_line(report.conventions, residual), style="dim")
-
-
-# --- --memory / --device (convcost.render.memory_table, imported when asked for) ---------------
-
-
-def print_LayerMemoryReport(
-    report: LayerMemoryReport, console: Console, exact: bool = False
-) -> None:
-    from convcost.render import memory_table
-
-    memory_table.print_LayerMemoryReport(report, console, exact)
-
-
-def print_NetworkMemoryReport(
-    report: NetworkMemoryReport, console: Console, exact: bool = False
-) -> None:
-    from convcost.render import memory_table
-
-    memory_table.print_NetworkMemoryReport(report, console, exact)
-
-
-def print_MeasureReport(report: MeasureReport, console: Console, exact: bool = False) -> None:
-    from convcost.render import memory_table
-
-    memory_table.print_MeasureReport(report, console, exact)
-
-
-# --- --ops, tool presets, --explain (convcost.render.ops_table and .explain, when asked for) ---
-
-
-def print_OpsReport(report: OpsReport, console: Console, exact: bool = False) -> None:
-    from convcost.render import ops_table
-
-    ops_table.print_OpsReport(report, console, exact)
-
-
-def print_Explanation(report: Explanation, console: Console, exact: bool = False) -> None:
-    """Plain text, every digit: the tool's figure as a sum (``--exact`` changes nothing)."""
-    from convcost.render import explain
-
-    for line in explain.lines(report):
-        console.out(line, highlight=False)
 
 
 # --- convcost sweep / fit ---------------------------------------------------------------------
@@ -505,7 +303,7 @@ def _grids(report: SweepReport, exact: bool) -> list[Table]:
     """α rows × resolution columns of mult-adds, coloured by cost, and each α's params in a last
     column; or a second grid of params when they depend on the resolution (an fc that reads a
     map larger than 1×1)."""
-    unit, factor = _unit(report.conventions)
+    unit, factor = unit_of(report.conventions)
     by_alpha = list(report.by_alpha())
     built = {row.resolution for _, rows in by_alpha for row in rows}
     sides = [s for s in report.sides if s[1] in built]
@@ -520,7 +318,7 @@ def _grids(report: SweepReport, exact: bool) -> list[Table]:
     for key, title in grids:
         values = [getattr(row.cost, key) for row in cells.values()]
         low, high = min(values), max(values)
-        table = _new_table(title)
+        table = new_table(title)
         table.add_column("α", justify="right", style="bold")
         for rho, hw in sides:
             table.add_column(_column(rho, hw), justify="right", no_wrap=True)
@@ -559,7 +357,7 @@ class _VariantList:
 
     def __init__(self, report: SweepReport, exact: bool) -> None:
         self.report, self.exact = report, exact
-        unit, self.factor = _unit(report.conventions)
+        unit, self.factor = unit_of(report.conventions)
         self.largest = report.largest
         self.by_rho = any(rho is not None for rho, _ in report.sides)
         from convcost.sweeps import PAPER_ALPHAS, PAPER_RESOLUTIONS
@@ -676,7 +474,7 @@ def _budget(used: int, budget: int | None) -> str:
 
 
 def print_FitReport(report: FitReport, console: Console, exact: bool = False) -> None:
-    unit, factor = _unit(report.sweep.conventions)
+    unit, factor = unit_of(report.sweep.conventions)
     limits = []
     if report.max_macs is not None:
         limits.append(f"≤ {human(report.max_macs * factor, exact)} {unit}")
@@ -694,7 +492,7 @@ def print_FitReport(report: FitReport, console: Console, exact: bool = False) ->
     console.print(
         f"{report.sweep.model}: {report.fitting:,} of {total:,} variants fit {wanted}", style="bold"
     )
-    table = _new_table(
+    table = new_table(
         f"the front: the {len(report.front)} largest that fit (no other has both α and "
         "resolution at least as large), most mult-adds first"
     )
